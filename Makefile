@@ -1,0 +1,42 @@
+# SPDX-License-Identifier: GPL-2.0
+# The README's two commands: `make demo` and `make check`. Everything real is
+# in Meson (userspace) and scripts/kernel-check.sh (the s390x kernel gates).
+
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+TSAN_BUILD ?= build-tsan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 30
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+
+.PHONY: all deps demo check test kernel-check fuzz tsan install clean
+
+all: deps
+	@test -f $(BUILD)/build.ninja || meson setup $(BUILD) --buildtype=debugoptimized --prefix=$(PREFIX) >/dev/null
+	ninja -C $(BUILD)
+
+deps:
+	@sh scripts/install-deps.sh userspace
+
+demo: all
+	./$(BUILD)/apmig demo
+
+# Userspace tests under ASan+UBSan, fuzzers, TSan, then the kernel gates.
+check: deps
+	@bash scripts/check.sh
+
+test: deps
+	@bash scripts/check.sh --userspace-only
+
+kernel-check:
+	@bash scripts/kernel-check.sh
+
+fuzz: deps
+	@bash scripts/fuzz.sh $(FUZZ_SECONDS)
+
+install: all
+	meson install -C $(BUILD) --destdir "$(DESTDIR)"
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD)

@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vfio_ap migration compatibility rules: can a target host give a guest the
+ * source's AP configuration? Pure C shared by the kernel driver and apmig;
+ * every problem is reported, none stops the check.
+ */
+#ifndef _VFIO_AP_MIG_RULES_H_
+#define _VFIO_AP_MIG_RULES_H_
+
+#include <linux/types.h>
+
+#include "vfio_ap_mig_stream.h"
+
+/* Stable characteristic codes: part of apmig's --json output, never renumber. */
+enum vfio_ap_mig_char {
+	VFIO_AP_MIG_CHAR_EXISTS = 1,	/* APQN exists on the target host */
+	VFIO_AP_MIG_CHAR_BINDING,	/* bound to vfio_ap on the target */
+	VFIO_AP_MIG_CHAR_OWNER,		/* not assigned to another mdev */
+	VFIO_AP_MIG_CHAR_MODE,		/* CCA / accelerator / EP11 */
+	VFIO_AP_MIG_CHAR_APSC,
+	VFIO_AP_MIG_CHAR_AP4KM,
+	VFIO_AP_MIG_CHAR_AP4KC,
+	VFIO_AP_MIG_CHAR_APXA,
+	VFIO_AP_MIG_CHAR_SLCF,
+	VFIO_AP_MIG_CHAR_AP_TYPE,	/* target >= source */
+	VFIO_AP_MIG_CHAR_CLASS,		/* full native needs full native */
+	VFIO_AP_MIG_CHAR_BS_SOURCE,	/* SE bind state on the source is 0 */
+	VFIO_AP_MIG_CHAR_BS_TARGET,	/* SE bind state on the target is 0 */
+	VFIO_AP_MIG_CHAR_CONTROL_DOMAIN, /* in the target's control domains */
+	VFIO_AP_MIG_CHAR_COUNT
+};
+
+/**
+ * struct vfio_ap_mig_problem - one reason a migration is refused
+ * @what: the characteristic at fault
+ * @id: the APQN, or the control domain for VFIO_AP_MIG_CHAR_CONTROL_DOMAIN
+ * @source: the source's value of the characteristic
+ * @target: the target's value of the characteristic
+ */
+struct vfio_ap_mig_problem {
+	enum vfio_ap_mig_char what;
+	u16 id;
+	u64 source;
+	u64 target;
+};
+
+/**
+ * struct vfio_ap_mig_target_queue - what the target host says of one APQN
+ * @exists: the queue exists (TAPQ does not answer Q_NOT_AVAIL)
+ * @bound: bound to the vfio_ap driver
+ * @in_use: assigned to an mdev other than the destination one
+ * @gr2: TAPQ GR2 (any bits; the rules mask it); valid if @exists
+ */
+struct vfio_ap_mig_target_queue {
+	bool exists;
+	bool bound;
+	bool in_use;
+	u64 gr2;
+};
+
+/**
+ * struct vfio_ap_mig_target - the target host as the rules see it
+ * @lookup: describe @apqn; returns 0 or -errno (aborts the check)
+ * @ctx: passed to @lookup
+ * @adm: the control domains the target host can give (its ADM)
+ */
+struct vfio_ap_mig_target {
+	int (*lookup)(void *ctx, u16 apqn, struct vfio_ap_mig_target_queue *tq);
+	void *ctx;
+	DECLARE_BITMAP(adm, VFIO_AP_MIG_IDS);
+};
+
+typedef void (*vfio_ap_mig_report_t)(void *ctx,
+				     const struct vfio_ap_mig_problem *p);
+
+/*
+ * Check every queue and control domain of @src against @tgt, calling
+ * @report once per problem (may be NULL). Linear in the number of queues.
+ * Returns the number of problems (0: compatible) or -errno from lookup.
+ */
+int vfio_ap_mig_check(const struct vfio_ap_mig_config *src,
+		      const struct vfio_ap_mig_target *tgt,
+		      vfio_ap_mig_report_t report, void *report_ctx);
+
+/* Short stable name of a characteristic, e.g. "AP type"; "?" if unknown. */
+const char *vfio_ap_mig_char_name(enum vfio_ap_mig_char what);
+/* Machine name for --json, e.g. "ap_type". */
+const char *vfio_ap_mig_char_key(enum vfio_ap_mig_char what);
+
+/*
+ * One line for logs and the CLI, without newline, e.g.
+ * "queue 03.0004: AP type: source CEX7 (13), target CEX6 (12) is older".
+ * Returns what snprintf() returns.
+ */
+int vfio_ap_mig_format_problem(const struct vfio_ap_mig_problem *p,
+			       char *buf, size_t len);
+
+/* Field accessors on a (masked or raw) GR2. */
+static inline unsigned int vfio_ap_mig_gr2_type(u64 gr2)
+{
+	return (gr2 & VFIO_AP_MIG_GR2_AT) >> VFIO_AP_MIG_GR2_AT_SHIFT;
+}
+
+static inline unsigned int vfio_ap_mig_gr2_class(u64 gr2)
+{
+	return (gr2 & VFIO_AP_MIG_GR2_CLASS) >> VFIO_AP_MIG_GR2_CLASS_SHIFT;
+}
+
+static inline unsigned int vfio_ap_mig_gr2_bs(u64 gr2)
+{
+	return (gr2 & VFIO_AP_MIG_GR2_BS) >> VFIO_AP_MIG_GR2_BS_SHIFT;
+}
+
+#endif /* _VFIO_AP_MIG_RULES_H_ */

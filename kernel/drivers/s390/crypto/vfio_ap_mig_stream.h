@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vfio_ap migration stream: the guest's AP configuration on the wire.
+ * Pure C shared by the kernel driver and userspace (apmig); the format is
+ * specified byte by byte in docs/migration-stream.md.
+ */
+#ifndef _VFIO_AP_MIG_STREAM_H_
+#define _VFIO_AP_MIG_STREAM_H_
+
+#include <linux/bitmap.h>
+#include <linux/types.h>
+
+#define VFIO_AP_MIG_MAGIC		0x41504d47	/* "APMG" */
+#define VFIO_AP_MIG_MAJOR		1
+#define VFIO_AP_MIG_MINOR		0
+
+#define VFIO_AP_MIG_IDS			256	/* adapter and domain ids */
+#define VFIO_AP_MIG_MAX_QUEUES		(VFIO_AP_MIG_IDS * VFIO_AP_MIG_IDS)
+
+/* Record header: every field big-endian, see docs/migration-stream.md */
+#define VFIO_AP_MIG_HDR_SIZE		24
+#define VFIO_AP_MIG_CRC_SIZE		4
+#define VFIO_AP_MIG_SECTION_HDR_SIZE	8
+#define VFIO_AP_MIG_MASKS_SIZE		96	/* apm, aqm, adm: 32 bytes each */
+#define VFIO_AP_MIG_QUEUES_HDR_SIZE	8	/* count, reserved */
+#define VFIO_AP_MIG_QUEUE_SIZE		12	/* apqn, reserved, gr2 */
+
+/* A record (header + sections + CRC) is never larger than this. */
+#define VFIO_AP_MIG_MAX_RECORD		(1U << 20)
+/* A whole stream (pre-copy record + stop-copy record) never exceeds this. */
+#define VFIO_AP_MIG_MAX_STREAM		(2U * VFIO_AP_MIG_MAX_RECORD)
+
+/* Record flags (header offset 10) */
+#define VFIO_AP_MIG_REC_FINAL		0x0001	/* last record of the stream */
+#define VFIO_AP_MIG_REC_UNCHANGED	0x0002	/* no sections: config as before */
+#define VFIO_AP_MIG_REC_FLAGS_KNOWN	0x0003
+
+/* Section types; bit 15 marks a section an older reader may skip. */
+#define VFIO_AP_MIG_SEC_OPTIONAL	0x8000
+#define VFIO_AP_MIG_SEC_MASKS		0x0001
+#define VFIO_AP_MIG_SEC_QUEUES		0x0002
+
+/*
+ * TAPQ GR2 bits that matter to migration (bit 0 = MSB): facilities and
+ * modes (0-7), class (8-15), SE bind state (16-17), AP type (32-39).
+ * Depth, number of domains and message limits are host properties.
+ */
+#define VFIO_AP_MIG_GR2_APSC		(1ULL << 63)
+#define VFIO_AP_MIG_GR2_AP4KM		(1ULL << 62)
+#define VFIO_AP_MIG_GR2_AP4KC		(1ULL << 61)
+#define VFIO_AP_MIG_GR2_CCA		(1ULL << 60)
+#define VFIO_AP_MIG_GR2_ACCEL		(1ULL << 59)
+#define VFIO_AP_MIG_GR2_EP11		(1ULL << 58)
+#define VFIO_AP_MIG_GR2_APXA		(1ULL << 57)
+#define VFIO_AP_MIG_GR2_SLCF		(1ULL << 56)
+#define VFIO_AP_MIG_GR2_CLASS_SHIFT	48
+#define VFIO_AP_MIG_GR2_CLASS		(0xffULL << VFIO_AP_MIG_GR2_CLASS_SHIFT)
+#define VFIO_AP_MIG_CLASS_FULL_NATIVE	0x80
+#define VFIO_AP_MIG_CLASS_STATELESS	0x40
+#define VFIO_AP_MIG_GR2_BS_SHIFT	46
+#define VFIO_AP_MIG_GR2_BS		(3ULL << VFIO_AP_MIG_GR2_BS_SHIFT)
+#define VFIO_AP_MIG_GR2_AT_SHIFT	24
+#define VFIO_AP_MIG_GR2_AT		(0xffULL << VFIO_AP_MIG_GR2_AT_SHIFT)
+#define VFIO_AP_MIG_GR2_MASK		(0xffffc00000000000ULL | VFIO_AP_MIG_GR2_AT)
+
+#define VFIO_AP_MIG_APQN(apid, apqi)	((u16)(((apid) << 8) | (apqi)))
+#define VFIO_AP_MIG_APID(apqn)		((apqn) >> 8)
+#define VFIO_AP_MIG_APQI(apqn)		((apqn) & 0xff)
+
+/**
+ * struct vfio_ap_mig_queue - one queue of the guest's configuration
+ * @apqn: adapter id << 8 | domain id
+ * @gr2:  TAPQ GR2 masked with VFIO_AP_MIG_GR2_MASK
+ */
+struct vfio_ap_mig_queue {
+	u16 apqn;
+	u64 gr2;
+};
+
+/**
+ * struct vfio_ap_mig_config - a guest's AP configuration
+ * @apm: adapters (bit numbering as test_bit_inv(): id 0 is the MSB)
+ * @aqm: usage domains
+ * @adm: control domains
+ * @nr_queues: number of entries in @queues, popcount(apm) * popcount(aqm)
+ * @queues: one entry per APQN of apm x aqm, ascending APQN order
+ */
+struct vfio_ap_mig_config {
+	DECLARE_BITMAP(apm, VFIO_AP_MIG_IDS);
+	DECLARE_BITMAP(aqm, VFIO_AP_MIG_IDS);
+	DECLARE_BITMAP(adm, VFIO_AP_MIG_IDS);
+	u32 nr_queues;
+	struct vfio_ap_mig_queue *queues;
+};
+
+/* Allocate @cfg->queues for @nr_queues entries (bounded); zeroes the masks. */
+int vfio_ap_mig_config_alloc(struct vfio_ap_mig_config *cfg, u32 nr_queues);
+void vfio_ap_mig_config_free(struct vfio_ap_mig_config *cfg);
+/* Fill @cfg->queues with the APQNs of apm x aqm in ascending order (gr2 = 0). */
+int vfio_ap_mig_config_fill_apqns(struct vfio_ap_mig_config *cfg);
+bool vfio_ap_mig_config_equal(const struct vfio_ap_mig_config *a,
+			      const struct vfio_ap_mig_config *b);
+
+/* Exact size in bytes of a configuration record for @nr_queues queues. */
+size_t vfio_ap_mig_config_record_size(u32 nr_queues);
+/* Size of an UNCHANGED record (header + CRC). */
+#define VFIO_AP_MIG_UNCHANGED_RECORD_SIZE (VFIO_AP_MIG_HDR_SIZE + VFIO_AP_MIG_CRC_SIZE)
+
+/*
+ * Encode @cfg as record number @seq into @buf; @flags is a set of
+ * VFIO_AP_MIG_REC_*. Returns the bytes written or -errno.
+ */
+ssize_t vfio_ap_mig_encode_config(const struct vfio_ap_mig_config *cfg,
+				  u32 seq, u16 flags, void *buf, size_t len);
+/* Encode an UNCHANGED | FINAL record number @seq. */
+ssize_t vfio_ap_mig_encode_unchanged(u32 seq, void *buf, size_t len);
+
+/* Standard CRC-32C (Castagnoli): init ~0, reflected, final xor ~0. */
+u32 vfio_ap_mig_crc32c(const void *buf, size_t len);
+
+/* What the last vfio_ap_mig_decoder_feed() call completed. */
+enum vfio_ap_mig_event {
+	VFIO_AP_MIG_EV_NONE,		/* need more bytes */
+	VFIO_AP_MIG_EV_CONFIG,		/* a configuration record is complete */
+	VFIO_AP_MIG_EV_UNCHANGED,	/* an UNCHANGED record is complete */
+};
+
+#define VFIO_AP_MIG_ERRMSG_LEN 160
+
+/**
+ * struct vfio_ap_mig_decoder - incremental stream decoder
+ *
+ * Accepts the stream in feeds of any size. The header is validated as soon
+ * as it is complete; the record buffer is allocated only after its length
+ * was bounded; each field is read once from the decoder's own copy.
+ * All fields are private to vfio_ap_mig_stream.c.
+ */
+struct vfio_ap_mig_decoder {
+	u8 hdr[VFIO_AP_MIG_HDR_SIZE];
+	u8 *rec;			/* whole current record once header ok */
+	u32 rec_len;			/* from the header, bounded */
+	u32 have;			/* bytes of the current record held */
+	u64 offset;			/* stream offset of the next byte */
+	u64 rec_offset;			/* stream offset of the current record */
+	u32 next_seq;
+	u16 rec_flags;
+	bool final;			/* the FINAL record was decoded */
+	int error;			/* sticky: once failed, always failed */
+	struct vfio_ap_mig_config cfg;	/* last complete configuration */
+	bool have_cfg;
+	char msg[VFIO_AP_MIG_ERRMSG_LEN];
+};
+
+void vfio_ap_mig_decoder_init(struct vfio_ap_mig_decoder *dec);
+void vfio_ap_mig_decoder_release(struct vfio_ap_mig_decoder *dec);
+/*
+ * Consume bytes from @buf up to the end of the current record at most.
+ * Returns the number of bytes consumed (> 0 when @len > 0) or -errno
+ * (see docs/migration-stream.md for the errno of each fault); @event tells
+ * whether a record completed with the consumed bytes.
+ */
+ssize_t vfio_ap_mig_decoder_feed(struct vfio_ap_mig_decoder *dec,
+				 const void *buf, size_t len,
+				 enum vfio_ap_mig_event *event);
+/* End of input: 0 if the FINAL record was decoded and nothing follows. */
+int vfio_ap_mig_decoder_finish(struct vfio_ap_mig_decoder *dec);
+/* Human-readable reason for the last error, naming the stream offset. */
+const char *vfio_ap_mig_decoder_errmsg(const struct vfio_ap_mig_decoder *dec);
+/* The last complete configuration, or NULL; owned by the decoder. */
+const struct vfio_ap_mig_config *
+vfio_ap_mig_decoder_config(const struct vfio_ap_mig_decoder *dec);
+/* Move the last complete configuration to @cfg; -ENODATA if none. */
+int vfio_ap_mig_decoder_take_config(struct vfio_ap_mig_decoder *dec,
+				    struct vfio_ap_mig_config *cfg);
+
+#endif /* _VFIO_AP_MIG_STREAM_H_ */
