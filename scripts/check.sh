@@ -1,0 +1,37 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# `make check`: every test of the project, then one closing line
+# "N passed, N failed". Each stage adds "RESULT <stage> <passed> <failed>"
+# lines to $APMIG_RESULTS; a stage that cannot run counts as one failure.
+set -u
+cd "$(dirname "$0")/.."
+export APMIG_RESULTS
+APMIG_RESULTS=$(mktemp)
+trap 'rm -f "$APMIG_RESULTS"' EXIT
+
+userspace_only=0
+[ "${1:-}" = "--userspace-only" ] && userspace_only=1
+
+stage() {
+	local name=$1; shift
+	echo "=== $name"
+	local before
+	before=$(wc -l <"$APMIG_RESULTS")
+	if ! "$@"; then
+		# A stage that failed without saying why still counts.
+		[ "$(wc -l <"$APMIG_RESULTS")" -gt "$before" ] ||
+			echo "RESULT $name 0 1" >>"$APMIG_RESULTS"
+	elif [ "$(wc -l <"$APMIG_RESULTS")" -eq "$before" ]; then
+		echo "RESULT $name 1 0" >>"$APMIG_RESULTS"
+	fi
+}
+
+stage unit bash scripts/test-userspace.sh build-asan
+[ -f scripts/fuzz.sh ] && stage fuzz bash scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
+[ -f scripts/tsan.sh ] && stage tsan bash scripts/tsan.sh
+[ $userspace_only = 1 ] || stage kernel bash scripts/kernel-check.sh
+
+echo "=== summary"
+awk '$1 == "RESULT" { printf "  %-28s %6d passed, %d failed\n", $2, $3, $4; p += $3; f += $4 }
+     END { printf "%d passed, %d failed\n", p, f }' "$APMIG_RESULTS"
+awk '$1 == "RESULT" { f += $4 } END { exit f > 0 }' "$APMIG_RESULTS"

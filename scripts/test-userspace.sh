@@ -1,0 +1,30 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Build and run the userspace tests under ASan + UBSan; reports meson's counts.
+set -u
+dir=${1:-build-asan}
+cd "$(dirname "$0")/.."
+if [ ! -f "$dir/build.ninja" ]; then
+	meson setup "$dir" -Db_sanitize=address,undefined -Db_lundef=false \
+		--buildtype=debug >/dev/null || exit 1
+fi
+ninja -C "$dir" || exit 1
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+meson test -C "$dir" --print-errorlogs --num-processes 2
+rc=$?
+log="$dir/meson-logs/testlog.json"
+if [ -f "$log" ]; then
+	python3 - "$log" <<'PY' >>"${APMIG_RESULTS:-/dev/null}"
+import json, sys
+ok = bad = 0
+for line in open(sys.argv[1]):
+    r = json.loads(line)["result"]
+    if r in ("OK", "EXPECTEDFAIL", "SKIP"):
+        ok += 1
+    else:
+        bad += 1
+print(f"RESULT userspace-tests {ok} {bad}")
+PY
+fi
+exit $rc
