@@ -1,0 +1,753 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VFIO migration for vfio_ap mediated devices.
+ *
+ * The guest talks to its AP queues directly, so the only device state is the
+ * guest's AP configuration and the characteristics of the queues behind it.
+ * The source saves them; the destination checks that this host can give the
+ * same configuration on compatible queues, and gives it, or refuses naming
+ * every queue and characteristic at fault.
+ */
+
+#include <linux/anon_inodes.h>
+#include <linux/err.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/minmax.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/vfio.h>
+
+#include "vfio_ap_private.h"
+#include "vfio_ap_migration.h"
+#include "vfio_ap_mig_host.h"
+#include "vfio_ap_mig_rules.h"
+#include "vfio_ap_mig_stream.h"
+
+/*
+ * Locking: mig->state_mutex, then a data file's lock, then the host's locks
+ * (taken inside vfio_ap_mig_host_*()). Data file handlers take only the
+ * file's lock: a file that is not disabled belongs to an open device.
+ */
+
+/* Bytes copied from userspace per step of a write(). */
+#define VFIO_AP_MIG_WRITE_CHUNK	4096
+
+/**
+ * struct vfio_ap_mig_file - one data file (saving or resuming)
+ * @filp: the file given to userspace
+ * @matrix_mdev: the device; never used once @disabled
+ * @lock: protects the fields below
+ * @disabled: the session ended: every access fails with -ENODEV
+ * @buf: saving: the stream bytes produced so far
+ * @len: saving: valid bytes in @buf
+ * @pos: saving: bytes already read by userspace
+ * @initial_len: saving: bytes of the pre-copy record (initial data)
+ * @final: saving: @buf holds the whole stream (a FINAL record)
+ * @snapshot: saving: the configuration when saving started
+ * @dec: resuming: the incremental stream decoder
+ * @checked: resuming: the decoder's last configuration passed the check
+ * @bounce: resuming: one chunk copied from userspace
+ */
+struct vfio_ap_mig_file {
+	struct file *filp;
+	struct ap_matrix_mdev *matrix_mdev;
+	struct mutex lock;
+	bool disabled;
+	u8 *buf;
+	size_t len;
+	size_t pos;
+	size_t initial_len;
+	bool final;
+	struct vfio_ap_mig_config snapshot;
+	struct vfio_ap_mig_decoder dec;
+	bool checked;
+	u8 *bounce;
+};
+
+static struct ap_matrix_mdev *vdev_to_mdev(struct vfio_device *vdev)
+{
+	return container_of(vdev, struct ap_matrix_mdev, vdev);
+}
+
+static struct device *mdev_dev(struct ap_matrix_mdev *matrix_mdev)
+{
+	return matrix_mdev->vdev.dev;
+}
+
+/* Log one compatibility problem; userspace can trigger these at will. */
+static void vfio_ap_mig_log_problem(void *ctx, const struct vfio_ap_mig_problem *p)
+{
+	struct ap_matrix_mdev *matrix_mdev = ctx;
+	char line[128];
+
+	vfio_ap_mig_format_problem(p, line, sizeof(line));
+	dev_err_ratelimited(mdev_dev(matrix_mdev), "migration refused: %s\n", line);
+}
+
+/* Release everything a file holds; the file itself lives until its last fput. */
+static void vfio_ap_mig_file_disable(struct vfio_ap_mig_file *migf)
+{
+	mutex_lock(&migf->lock);
+	migf->disabled = true;
+	kvfree(migf->buf);
+	migf->buf = NULL;
+	migf->len = 0;
+	migf->pos = 0;
+	vfio_ap_mig_config_free(&migf->snapshot);
+	vfio_ap_mig_decoder_release(&migf->dec);
+	kfree(migf->bounce);
+	migf->bounce = NULL;
+	mutex_unlock(&migf->lock);
+}
+
+static void vfio_ap_mig_disable_files(struct vfio_ap_migration *mig)
+{
+	if (mig->saving) {
+		vfio_ap_mig_file_disable(mig->saving);
+		fput(mig->saving->filp);
+		mig->saving = NULL;
+	}
+	if (mig->resuming) {
+		vfio_ap_mig_file_disable(mig->resuming);
+		fput(mig->resuming->filp);
+		mig->resuming = NULL;
+	}
+}
+
+/*
+ * Unlock the state mutex, first running a reset that arrived while it was
+ * held (see vfio_ap_mig_reset()).
+ */
+static void vfio_ap_mig_state_unlock(struct vfio_ap_migration *mig)
+{
+again:
+	spin_lock(&mig->reset_lock);
+	if (mig->deferred_reset) {
+		mig->deferred_reset = false;
+		spin_unlock(&mig->reset_lock);
+		vfio_ap_mig_disable_files(mig);
+		mig->state = VFIO_DEVICE_STATE_RUNNING;
+		goto again;
+	}
+	mutex_unlock(&mig->state_mutex);
+	spin_unlock(&mig->reset_lock);
+}
+
+static int vfio_ap_mig_file_release(struct inode *inode, struct file *filp)
+{
+	struct vfio_ap_mig_file *migf = filp->private_data;
+
+	vfio_ap_mig_file_disable(migf);
+	mutex_destroy(&migf->lock);
+	kfree(migf);
+	return 0;
+}
+
+static ssize_t vfio_ap_mig_save_read(struct file *filp, char __user *ubuf,
+				     size_t len, loff_t *pos)
+{
+	struct vfio_ap_mig_file *migf = filp->private_data;
+	ssize_t ret;
+	size_t n;
+
+	/* A stream: pread() never gets here, a position means misuse. */
+	if (pos)
+		return -ESPIPE;
+
+	mutex_lock(&migf->lock);
+	if (migf->disabled) {
+		ret = -ENODEV;
+		goto out_unlock;
+	}
+	if (migf->pos == migf->len) {
+		/* The temporary end of pre-copy data, or the real end. */
+		ret = migf->final ? 0 : -ENOMSG;
+		goto out_unlock;
+	}
+	n = min(len, migf->len - migf->pos);
+	if (copy_to_user(ubuf, migf->buf + migf->pos, n)) {
+		ret = -EFAULT;
+		goto out_unlock;
+	}
+	migf->pos += n;
+	ret = n;
+out_unlock:
+	mutex_unlock(&migf->lock);
+	return ret;
+}
+
+/* Check a configuration record as soon as it is complete. */
+static int vfio_ap_mig_resume_check(struct vfio_ap_mig_file *migf)
+{
+	const struct vfio_ap_mig_config *cfg = vfio_ap_mig_decoder_config(&migf->dec);
+	struct ap_matrix_mdev *matrix_mdev = migf->matrix_mdev;
+	int ret;
+
+	ret = vfio_ap_mig_host_check(matrix_mdev, cfg, vfio_ap_mig_log_problem,
+				     matrix_mdev);
+	if (ret < 0)
+		return ret;
+	if (ret > 0) {
+		dev_err_ratelimited(mdev_dev(matrix_mdev),
+				    "migration refused: %d problem(s) with the incoming AP configuration\n",
+				    ret);
+		return -ENXIO;
+	}
+	migf->checked = true;
+	return 0;
+}
+
+/* Feed one chunk to the decoder, checking each configuration it completes. */
+static int vfio_ap_mig_resume_feed(struct vfio_ap_mig_file *migf, size_t n)
+{
+	enum vfio_ap_mig_event event;
+	size_t done = 0;
+	ssize_t used;
+	int ret;
+
+	while (done < n) {
+		used = vfio_ap_mig_decoder_feed(&migf->dec, migf->bounce + done,
+						n - done, &event);
+		if (used < 0) {
+			dev_err_ratelimited(mdev_dev(migf->matrix_mdev),
+					    "migration stream rejected: %s\n",
+					    vfio_ap_mig_decoder_errmsg(&migf->dec));
+			return used;
+		}
+		done += used;
+		if (event == VFIO_AP_MIG_EV_CONFIG) {
+			migf->checked = false;
+			ret = vfio_ap_mig_resume_check(migf);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+static ssize_t vfio_ap_mig_resume_write(struct file *filp, const char __user *ubuf,
+					size_t len, loff_t *pos)
+{
+	struct vfio_ap_mig_file *migf = filp->private_data;
+	size_t done = 0;
+	size_t n;
+	int ret;
+
+	if (pos)
+		return -ESPIPE;
+
+	mutex_lock(&migf->lock);
+	if (migf->disabled) {
+		ret = -ENODEV;
+		goto out_unlock;
+	}
+	while (done < len) {
+		n = min_t(size_t, len - done, VFIO_AP_MIG_WRITE_CHUNK);
+		if (copy_from_user(migf->bounce, ubuf + done, n)) {
+			ret = -EFAULT;
+			goto out_unlock;
+		}
+		ret = vfio_ap_mig_resume_feed(migf, n);
+		if (ret)
+			goto out_unlock;
+		done += n;
+	}
+	ret = 0;
+out_unlock:
+	mutex_unlock(&migf->lock);
+	return ret ? ret : done;
+}
+
+/* Bytes STOP_COPY will add to a saving stream that started as @migf. */
+static size_t vfio_ap_mig_stop_copy_tail(const struct vfio_ap_mig_file *migf,
+					 const struct vfio_ap_mig_config *now)
+{
+	if (vfio_ap_mig_config_equal(&migf->snapshot, now))
+		return VFIO_AP_MIG_UNCHANGED_RECORD_SIZE;
+	return vfio_ap_mig_config_record_size(now->nr_queues);
+}
+
+/*
+ * VFIO_MIG_GET_PRECOPY_INFO. Only the file's own lock is taken: while the
+ * file is not disabled the device is open, so its host state may be read.
+ * A saving file is in pre-copy until stop-copy made its stream final.
+ */
+static long vfio_ap_mig_precopy_ioctl(struct file *filp, unsigned int cmd,
+				      unsigned long arg)
+{
+	struct vfio_ap_mig_file *migf = filp->private_data;
+	struct vfio_ap_mig_config now = {};
+	struct vfio_precopy_info info = {};
+	unsigned long minsz;
+	int ret;
+
+	if (cmd != VFIO_MIG_GET_PRECOPY_INFO)
+		return -ENOTTY;
+
+	minsz = offsetofend(struct vfio_precopy_info, dirty_bytes);
+	if (copy_from_user(&info, (void __user *)arg, minsz))
+		return -EFAULT;
+	if (info.argsz < minsz)
+		return -EINVAL;
+
+	mutex_lock(&migf->lock);
+	if (migf->disabled || migf->final) {
+		ret = -EINVAL;
+		goto out_unlock;
+	}
+	/* Dirty data is a configuration changed since pre-copy started. */
+	ret = vfio_ap_mig_host_read_config(migf->matrix_mdev, &now);
+	if (ret)
+		goto out_unlock;
+	info.initial_bytes = migf->pos < migf->initial_len ?
+			     migf->initial_len - migf->pos : 0;
+	info.dirty_bytes = vfio_ap_mig_config_equal(&migf->snapshot, &now) ?
+			   0 : vfio_ap_mig_config_record_size(now.nr_queues);
+	vfio_ap_mig_config_free(&now);
+	mutex_unlock(&migf->lock);
+
+	return copy_to_user((void __user *)arg, &info, minsz) ? -EFAULT : 0;
+
+out_unlock:
+	mutex_unlock(&migf->lock);
+	return ret;
+}
+
+static const struct file_operations vfio_ap_mig_save_fops = {
+	.owner = THIS_MODULE,
+	.read = vfio_ap_mig_save_read,
+	.unlocked_ioctl = vfio_ap_mig_precopy_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.release = vfio_ap_mig_file_release,
+	.llseek = noop_llseek,
+};
+
+static const struct file_operations vfio_ap_mig_resume_fops = {
+	.owner = THIS_MODULE,
+	.write = vfio_ap_mig_resume_write,
+	.release = vfio_ap_mig_file_release,
+	.llseek = noop_llseek,
+};
+
+static struct vfio_ap_mig_file *
+vfio_ap_mig_file_create(struct ap_matrix_mdev *matrix_mdev,
+			const struct file_operations *fops, int flags)
+{
+	struct vfio_ap_mig_file *migf;
+	struct file *filp;
+
+	migf = kzalloc(sizeof(*migf), GFP_KERNEL_ACCOUNT);
+	if (!migf)
+		return ERR_PTR(-ENOMEM);
+	migf->matrix_mdev = matrix_mdev;
+	mutex_init(&migf->lock);
+	vfio_ap_mig_decoder_init(&migf->dec);
+
+	filp = anon_inode_getfile("vfio_ap_mig", fops, migf, flags);
+	if (IS_ERR(filp)) {
+		mutex_destroy(&migf->lock);
+		kfree(migf);
+		return ERR_CAST(filp);
+	}
+	migf->filp = filp;
+	stream_open(filp->f_inode, filp);
+	return migf;
+}
+
+/* Secure Execution guests cannot be migrated with their AP queues. */
+static int vfio_ap_mig_refuse_se(struct ap_matrix_mdev *matrix_mdev)
+{
+	if (!vfio_ap_mig_host_is_se_guest())
+		return 0;
+	dev_err_ratelimited(mdev_dev(matrix_mdev),
+			    "migration refused: AP queues of a Secure Execution guest cannot be migrated\n");
+	return -EPERM;
+}
+
+/* Append a record for @cfg (or UNCHANGED when @cfg is NULL) to the stream. */
+static int vfio_ap_mig_save_append(struct vfio_ap_mig_file *migf,
+				   const struct vfio_ap_mig_config *cfg,
+				   u32 seq, u16 flags)
+{
+	size_t add = cfg ? vfio_ap_mig_config_record_size(cfg->nr_queues) :
+			   VFIO_AP_MIG_UNCHANGED_RECORD_SIZE;
+	ssize_t n;
+	u8 *buf;
+
+	buf = kvmalloc(migf->len + add, GFP_KERNEL_ACCOUNT);
+	if (!buf)
+		return -ENOMEM;
+	if (cfg)
+		n = vfio_ap_mig_encode_config(cfg, seq, flags, buf + migf->len, add);
+	else
+		n = vfio_ap_mig_encode_unchanged(seq, buf + migf->len, add);
+	if (n < 0) {
+		kvfree(buf);
+		return n;
+	}
+	if (migf->len)
+		memcpy(buf, migf->buf, migf->len);
+	kvfree(migf->buf);
+	migf->buf = buf;
+	migf->len += n;
+	migf->final = flags & VFIO_AP_MIG_REC_FINAL;
+	return 0;
+}
+
+/* RUNNING -> PRE_COPY, RUNNING_P2P -> PRE_COPY_P2P, STOP -> STOP_COPY */
+static struct file *vfio_ap_mig_save_start(struct ap_matrix_mdev *matrix_mdev,
+					   bool precopy)
+{
+	struct vfio_ap_migration *mig = &matrix_mdev->mig;
+	struct vfio_ap_mig_file *migf;
+	int ret;
+
+	ret = vfio_ap_mig_refuse_se(matrix_mdev);
+	if (ret)
+		return ERR_PTR(ret);
+
+	migf = vfio_ap_mig_file_create(matrix_mdev, &vfio_ap_mig_save_fops, O_RDONLY);
+	if (IS_ERR(migf))
+		return ERR_CAST(migf);
+
+	/* The one snapshot of the whole session. */
+	ret = vfio_ap_mig_host_read_config(matrix_mdev, &migf->snapshot);
+	if (ret)
+		goto err_put_file;
+	ret = vfio_ap_mig_save_append(migf, &migf->snapshot, 0,
+				      precopy ? 0 : VFIO_AP_MIG_REC_FINAL);
+	if (ret)
+		goto err_put_file;
+	migf->initial_len = precopy ? migf->len : 0;
+
+	mig->saving = migf;
+	return get_file(migf->filp);
+
+err_put_file:
+	fput(migf->filp);
+	return ERR_PTR(ret);
+}
+
+/*
+ * PRE_COPY_P2P -> STOP_COPY: the guest is stopped; send a short UNCHANGED
+ * record, or the new configuration if it changed during pre-copy.
+ */
+static int vfio_ap_mig_save_stop_copy(struct ap_matrix_mdev *matrix_mdev)
+{
+	struct vfio_ap_mig_file *migf = matrix_mdev->mig.saving;
+	struct vfio_ap_mig_config now = {};
+	int ret;
+
+	ret = vfio_ap_mig_host_read_config(matrix_mdev, &now);
+	if (ret)
+		return ret;
+
+	mutex_lock(&migf->lock);
+	if (vfio_ap_mig_config_equal(&migf->snapshot, &now))
+		ret = vfio_ap_mig_save_append(migf, NULL, 1, VFIO_AP_MIG_REC_FINAL |
+					      VFIO_AP_MIG_REC_UNCHANGED);
+	else
+		ret = vfio_ap_mig_save_append(migf, &now, 1, VFIO_AP_MIG_REC_FINAL);
+	mutex_unlock(&migf->lock);
+
+	vfio_ap_mig_config_free(&now);
+	return ret;
+}
+
+/* STOP -> RESUMING */
+static struct file *vfio_ap_mig_resume_start(struct ap_matrix_mdev *matrix_mdev)
+{
+	struct vfio_ap_mig_file *migf;
+	int ret;
+
+	ret = vfio_ap_mig_refuse_se(matrix_mdev);
+	if (ret)
+		return ERR_PTR(ret);
+
+	migf = vfio_ap_mig_file_create(matrix_mdev, &vfio_ap_mig_resume_fops, O_WRONLY);
+	if (IS_ERR(migf))
+		return ERR_CAST(migf);
+	migf->bounce = kmalloc(VFIO_AP_MIG_WRITE_CHUNK, GFP_KERNEL_ACCOUNT);
+	if (!migf->bounce) {
+		fput(migf->filp);
+		return ERR_PTR(-ENOMEM);
+	}
+	matrix_mdev->mig.resuming = migf;
+	return get_file(migf->filp);
+}
+
+/*
+ * RESUMING -> STOP: the stream must be complete; check the configuration
+ * against the host as it is now and apply it, all or nothing.
+ */
+static int vfio_ap_mig_resume_finish(struct ap_matrix_mdev *matrix_mdev)
+{
+	struct vfio_ap_mig_file *migf = matrix_mdev->mig.resuming;
+	const struct vfio_ap_mig_config *cfg;
+	int ret;
+
+	mutex_lock(&migf->lock);
+	if (migf->disabled) {
+		ret = -ENODEV;
+		goto out_unlock;
+	}
+	ret = vfio_ap_mig_decoder_finish(&migf->dec);
+	if (ret) {
+		dev_err_ratelimited(mdev_dev(matrix_mdev),
+				    "migration stream rejected: %s\n",
+				    vfio_ap_mig_decoder_errmsg(&migf->dec));
+		goto out_unlock;
+	}
+	cfg = vfio_ap_mig_decoder_config(&migf->dec);
+	ret = vfio_ap_mig_host_apply(matrix_mdev, cfg, vfio_ap_mig_log_problem,
+				     matrix_mdev);
+	if (ret > 0) {
+		dev_err_ratelimited(mdev_dev(matrix_mdev),
+				    "migration refused: %d problem(s) at resume, nothing applied\n",
+				    ret);
+		ret = -ENXIO;
+	}
+out_unlock:
+	mutex_unlock(&migf->lock);
+	return ret;
+}
+
+/* Take one arc of the migration FSM; return a data file for arcs that make one. */
+static struct file *vfio_ap_mig_step(struct ap_matrix_mdev *matrix_mdev,
+				     enum vfio_device_mig_state next)
+{
+	struct vfio_ap_migration *mig = &matrix_mdev->mig;
+	enum vfio_device_mig_state cur = mig->state;
+	int ret;
+
+	/*
+	 * RUNNING -> RUNNING_P2P, RUNNING_P2P -> RUNNING, RUNNING_P2P -> STOP,
+	 * STOP -> RUNNING_P2P, PRE_COPY -> PRE_COPY_P2P, PRE_COPY_P2P -> PRE_COPY:
+	 * vfio-ap does no DMA, so peer-to-peer quiescing has nothing to do.
+	 */
+	if ((cur == VFIO_DEVICE_STATE_RUNNING && next == VFIO_DEVICE_STATE_RUNNING_P2P) ||
+	    (cur == VFIO_DEVICE_STATE_RUNNING_P2P && next == VFIO_DEVICE_STATE_RUNNING) ||
+	    (cur == VFIO_DEVICE_STATE_RUNNING_P2P && next == VFIO_DEVICE_STATE_STOP) ||
+	    (cur == VFIO_DEVICE_STATE_STOP && next == VFIO_DEVICE_STATE_RUNNING_P2P) ||
+	    (cur == VFIO_DEVICE_STATE_PRE_COPY && next == VFIO_DEVICE_STATE_PRE_COPY_P2P) ||
+	    (cur == VFIO_DEVICE_STATE_PRE_COPY_P2P && next == VFIO_DEVICE_STATE_PRE_COPY))
+		return NULL;
+
+	/* RUNNING -> PRE_COPY, RUNNING_P2P -> PRE_COPY_P2P: start saving */
+	if ((cur == VFIO_DEVICE_STATE_RUNNING && next == VFIO_DEVICE_STATE_PRE_COPY) ||
+	    (cur == VFIO_DEVICE_STATE_RUNNING_P2P && next == VFIO_DEVICE_STATE_PRE_COPY_P2P))
+		return vfio_ap_mig_save_start(matrix_mdev, true);
+
+	/* STOP -> STOP_COPY: save without pre-copy */
+	if (cur == VFIO_DEVICE_STATE_STOP && next == VFIO_DEVICE_STATE_STOP_COPY)
+		return vfio_ap_mig_save_start(matrix_mdev, false);
+
+	/* PRE_COPY_P2P -> STOP_COPY: finish the stream the same file carries */
+	if (cur == VFIO_DEVICE_STATE_PRE_COPY_P2P && next == VFIO_DEVICE_STATE_STOP_COPY) {
+		ret = vfio_ap_mig_save_stop_copy(matrix_mdev);
+		return ret ? ERR_PTR(ret) : NULL;
+	}
+
+	/*
+	 * PRE_COPY -> RUNNING, PRE_COPY_P2P -> RUNNING_P2P, STOP_COPY -> STOP:
+	 * the saving session ends.
+	 */
+	if ((cur == VFIO_DEVICE_STATE_PRE_COPY && next == VFIO_DEVICE_STATE_RUNNING) ||
+	    (cur == VFIO_DEVICE_STATE_PRE_COPY_P2P && next == VFIO_DEVICE_STATE_RUNNING_P2P) ||
+	    (cur == VFIO_DEVICE_STATE_STOP_COPY && next == VFIO_DEVICE_STATE_STOP)) {
+		vfio_ap_mig_disable_files(mig);
+		return NULL;
+	}
+
+	/* STOP -> RESUMING */
+	if (cur == VFIO_DEVICE_STATE_STOP && next == VFIO_DEVICE_STATE_RESUMING)
+		return vfio_ap_mig_resume_start(matrix_mdev);
+
+	/* RESUMING -> STOP: validate and apply, then the session ends */
+	if (cur == VFIO_DEVICE_STATE_RESUMING && next == VFIO_DEVICE_STATE_STOP) {
+		ret = vfio_ap_mig_resume_finish(matrix_mdev);
+		vfio_ap_mig_disable_files(mig);
+		return ret ? ERR_PTR(ret) : NULL;
+	}
+
+	/* vfio_mig_get_next_state() asks for no other arc */
+	WARN_ON(true);
+	return ERR_PTR(-EINVAL);
+}
+
+static struct file *vfio_ap_mig_set_state(struct vfio_device *vdev,
+					  enum vfio_device_mig_state new_state)
+{
+	struct ap_matrix_mdev *matrix_mdev = vdev_to_mdev(vdev);
+	struct vfio_ap_migration *mig = &matrix_mdev->mig;
+	enum vfio_device_mig_state next;
+	struct file *res = NULL;
+	int ret;
+
+	mutex_lock(&mig->state_mutex);
+	if (!mig->opened) {
+		/* Before open_device the device is RUNNING and stays so. */
+		if (new_state != VFIO_DEVICE_STATE_RUNNING)
+			res = ERR_PTR(-ENODEV);
+		goto out_unlock;
+	}
+	while (mig->state != new_state) {
+		ret = vfio_mig_get_next_state(vdev, mig->state, new_state, &next);
+		if (ret) {
+			res = ERR_PTR(ret);
+			break;
+		}
+		res = vfio_ap_mig_step(matrix_mdev, next);
+		if (IS_ERR(res)) {
+			/* A failed resume leaves nothing applied but no usable state. */
+			if (mig->state == VFIO_DEVICE_STATE_RESUMING)
+				mig->state = VFIO_DEVICE_STATE_ERROR;
+			break;
+		}
+		mig->state = next;
+		if (WARN_ON(res && new_state != next)) {
+			fput(res);
+			res = ERR_PTR(-EINVAL);
+			break;
+		}
+	}
+out_unlock:
+	vfio_ap_mig_state_unlock(mig);
+	return res;
+}
+
+static int vfio_ap_mig_get_state(struct vfio_device *vdev,
+				 enum vfio_device_mig_state *curr_state)
+{
+	struct vfio_ap_migration *mig = &vdev_to_mdev(vdev)->mig;
+
+	mutex_lock(&mig->state_mutex);
+	*curr_state = mig->opened ? mig->state : VFIO_DEVICE_STATE_RUNNING;
+	vfio_ap_mig_state_unlock(mig);
+	return 0;
+}
+
+/*
+ * Exactly the bytes a STOP_COPY read would return from now on: the unread
+ * rest of a saving stream plus what stop-copy appends, or, before saving,
+ * the one record STOP -> STOP_COPY would produce.
+ */
+static int vfio_ap_mig_get_data_size(struct vfio_device *vdev,
+				     unsigned long *stop_copy_length)
+{
+	struct ap_matrix_mdev *matrix_mdev = vdev_to_mdev(vdev);
+	struct vfio_ap_migration *mig = &matrix_mdev->mig;
+	struct vfio_ap_mig_file *migf;
+	struct vfio_ap_mig_config now = {};
+	int ret = 0;
+
+	mutex_lock(&mig->state_mutex);
+	migf = mig->saving;
+	if (migf && mig->state == VFIO_DEVICE_STATE_STOP_COPY) {
+		mutex_lock(&migf->lock);
+		*stop_copy_length = migf->len - migf->pos;
+		mutex_unlock(&migf->lock);
+		goto out_unlock;
+	}
+	ret = vfio_ap_mig_host_read_config(matrix_mdev, &now);
+	if (ret)
+		goto out_unlock;
+	if (migf) {
+		mutex_lock(&migf->lock);
+		*stop_copy_length = migf->len - migf->pos +
+				    vfio_ap_mig_stop_copy_tail(migf, &now);
+		mutex_unlock(&migf->lock);
+	} else {
+		*stop_copy_length = vfio_ap_mig_config_record_size(now.nr_queues);
+	}
+	vfio_ap_mig_config_free(&now);
+out_unlock:
+	vfio_ap_mig_state_unlock(mig);
+	return ret;
+}
+
+static const struct vfio_migration_ops vfio_ap_mig_ops = {
+	.migration_set_state = vfio_ap_mig_set_state,
+	.migration_get_state = vfio_ap_mig_get_state,
+	.migration_get_data_size = vfio_ap_mig_get_data_size,
+};
+
+/**
+ * vfio_ap_mig_init - set up migration for a new matrix mdev
+ * @matrix_mdev: the mdev, from its vfio_device init callback
+ */
+void vfio_ap_mig_init(struct ap_matrix_mdev *matrix_mdev)
+{
+	struct vfio_ap_migration *mig = &matrix_mdev->mig;
+
+	mutex_init(&mig->state_mutex);
+	spin_lock_init(&mig->reset_lock);
+	mig->state = VFIO_DEVICE_STATE_RUNNING;
+	matrix_mdev->vdev.migration_flags = VFIO_MIGRATION_STOP_COPY |
+					    VFIO_MIGRATION_P2P |
+					    VFIO_MIGRATION_PRE_COPY;
+	matrix_mdev->vdev.mig_ops = &vfio_ap_mig_ops;
+}
+
+/**
+ * vfio_ap_mig_release - free the migration state of a matrix mdev
+ * @matrix_mdev: the mdev, from its vfio_device release callback
+ */
+void vfio_ap_mig_release(struct ap_matrix_mdev *matrix_mdev)
+{
+	mutex_destroy(&matrix_mdev->mig.state_mutex);
+}
+
+/**
+ * vfio_ap_mig_open - the device was opened: it is RUNNING
+ * @matrix_mdev: the mdev, from its open_device callback
+ */
+void vfio_ap_mig_open(struct ap_matrix_mdev *matrix_mdev)
+{
+	struct vfio_ap_migration *mig = &matrix_mdev->mig;
+
+	mutex_lock(&mig->state_mutex);
+	mig->opened = true;
+	mig->state = VFIO_DEVICE_STATE_RUNNING;
+	vfio_ap_mig_state_unlock(mig);
+}
+
+/**
+ * vfio_ap_mig_close - the device is closed: end any session
+ * @matrix_mdev: the mdev, from its close_device callback
+ *
+ * The data files userspace may still hold are disabled before this returns.
+ */
+void vfio_ap_mig_close(struct ap_matrix_mdev *matrix_mdev)
+{
+	struct vfio_ap_migration *mig = &matrix_mdev->mig;
+
+	mutex_lock(&mig->state_mutex);
+	vfio_ap_mig_disable_files(mig);
+	mig->state = VFIO_DEVICE_STATE_RUNNING;
+	mig->opened = false;
+	vfio_ap_mig_state_unlock(mig);
+}
+
+/**
+ * vfio_ap_mig_reset - VFIO_DEVICE_RESET: back to RUNNING, files disabled
+ * @matrix_mdev: the mdev; called without vfio_ap's locks held
+ *
+ * A reset is how userspace recovers from a failed or stuck transition, so
+ * it never waits for the state mutex: if a transition holds it, the reset
+ * is left to that holder, which runs it when it unlocks.
+ */
+void vfio_ap_mig_reset(struct ap_matrix_mdev *matrix_mdev)
+{
+	struct vfio_ap_migration *mig = &matrix_mdev->mig;
+
+	spin_lock(&mig->reset_lock);
+	mig->deferred_reset = true;
+	if (!mutex_trylock(&mig->state_mutex)) {
+		spin_unlock(&mig->reset_lock);
+		return;
+	}
+	spin_unlock(&mig->reset_lock);
+	vfio_ap_mig_state_unlock(mig);
+}
