@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vfio_ap migration: the host services of vfio_ap_mig_host.h on real s390
+ * hardware. Each entry point is a KUnit static-stub point, since TCG has no
+ * AP instructions; userspace implements the same functions in its simulator.
+ */
+
+#include <linux/bitmap.h>
+#include <linux/device.h>
+#include <linux/slab.h>
+#include <kunit/static_stub.h>
+#include <asm/ap.h>
+
+#include "ap_bus.h"
+#include "vfio_ap_private.h"
+#include "vfio_ap_mig_host.h"
+#include "vfio_ap_mig_rules.h"
+#include "vfio_ap_mig_stream.h"
+
+/* TAPQ with the T bit: the queue's GR2, or -ENODEV if it does not exist. */
+static int vfio_ap_mig_tapq(u16 apqn, u64 *gr2)
+{
+	struct ap_tapq_hwinfo info = {};
+	struct ap_queue_status status;
+
+	status = ap_test_queue(apqn, 1, &info);
+	switch (status.response_code) {
+	case AP_RESPONSE_NORMAL:
+	case AP_RESPONSE_RESET_IN_PROGRESS:
+	case AP_RESPONSE_DECONFIGURED:
+	case AP_RESPONSE_CHECKSTOPPED:
+	case AP_RESPONSE_BUSY:
+		*gr2 = info.value;
+		return 0;
+	case AP_RESPONSE_Q_NOT_AVAIL:
+		return -ENODEV;
+	default:
+		return -EIO;
+	}
+}
+
+/**
+ * vfio_ap_mig_host_is_se_guest - is this host a Secure Execution guest
+ *
+ * Return: true if AP queues here carry SE bind state and cannot migrate.
+ */
+bool vfio_ap_mig_host_is_se_guest(void)
+{
+	KUNIT_STATIC_STUB_REDIRECT(vfio_ap_mig_host_is_se_guest);
+	return ap_is_se_guest();
+}
+
+/**
+ * vfio_ap_mig_host_read_config - snapshot the guest's AP configuration
+ * @matrix_mdev: the source mdev
+ * @cfg: filled with the guest's APCB and each queue's masked GR2
+ *
+ * Return: 0, or -errno (-ENODEV if a queue of the guest vanished).
+ */
+int vfio_ap_mig_host_read_config(struct ap_matrix_mdev *matrix_mdev,
+				 struct vfio_ap_mig_config *cfg)
+{
+	struct ap_matrix *apcb = &matrix_mdev->shadow_apcb;
+	u32 nr_queues, i;
+	int ret;
+
+	KUNIT_STATIC_STUB_REDIRECT(vfio_ap_mig_host_read_config, matrix_mdev, cfg);
+
+	vfio_ap_mdev_lock_for_update(matrix_mdev);
+	nr_queues = bitmap_weight(apcb->apm, AP_DEVICES) *
+		    bitmap_weight(apcb->aqm, AP_DOMAINS);
+	ret = vfio_ap_mig_config_alloc(cfg, nr_queues);
+	if (ret)
+		goto out_unlock;
+	bitmap_copy(cfg->apm, apcb->apm, AP_DEVICES);
+	bitmap_copy(cfg->aqm, apcb->aqm, AP_DOMAINS);
+	bitmap_copy(cfg->adm, apcb->adm, AP_DOMAINS);
+	ret = vfio_ap_mig_config_fill_apqns(cfg);
+	for (i = 0; !ret && i < cfg->nr_queues; i++) {
+		ret = vfio_ap_mig_tapq(cfg->queues[i].apqn, &cfg->queues[i].gr2);
+		if (ret) {
+			dev_err_ratelimited(matrix_mdev->vdev.dev,
+					    "migration: cannot read queue %02x.%04x of the guest: %d\n",
+					    VFIO_AP_MIG_APID(cfg->queues[i].apqn),
+					    VFIO_AP_MIG_APQI(cfg->queues[i].apqn), ret);
+			break;
+		}
+		cfg->queues[i].gr2 &= VFIO_AP_MIG_GR2_MASK;
+	}
+	if (ret)
+		vfio_ap_mig_config_free(cfg);
+out_unlock:
+	vfio_ap_mdev_unlock_for_update(matrix_mdev);
+	return ret;
+}
+
+/**
+ * struct vfio_ap_mig_host_view - this host seen from one destination mdev
+ * @matrix_mdev: the destination mdev
+ * @cfg: the configuration it should take
+ * @arank: position of each adapter among @cfg's adapters
+ * @drank: position of each domain among @cfg's domains
+ * @bound: per queue of @cfg: bound to vfio_ap
+ * @in_use: per queue of @cfg: linked to another mdev
+ */
+struct vfio_ap_mig_host_view {
+	struct ap_matrix_mdev *matrix_mdev;
+	const struct vfio_ap_mig_config *cfg;
+	u16 arank[AP_DEVICES];
+	u16 drank[AP_DOMAINS];
+	unsigned long *bound;
+	unsigned long *in_use;
+};
+
+/* Index of @apqn in view->cfg->queues (apm x aqm in ascending order). */
+static u32 vfio_ap_mig_view_index(const struct vfio_ap_mig_host_view *view, u16 apqn)
+{
+	u32 nr_domains = bitmap_weight(view->cfg->aqm, AP_DOMAINS);
+
+	return view->arank[VFIO_AP_MIG_APID(apqn)] * nr_domains +
+	       view->drank[VFIO_AP_MIG_APQI(apqn)];
+}
+
+/* For each queue bound to vfio_ap: note it, and whether another mdev has it. */
+static int vfio_ap_mig_view_add_queue(struct device *dev, void *data)
+{
+	struct vfio_ap_mig_host_view *view = data;
+	struct vfio_ap_queue *q = dev_get_drvdata(dev);
+	u32 idx;
+
+	if (!q || !test_bit_inv(AP_QID_CARD(q->apqn), view->cfg->apm) ||
+	    !test_bit_inv(AP_QID_QUEUE(q->apqn), view->cfg->aqm))
+		return 0;
+	idx = vfio_ap_mig_view_index(view, q->apqn);
+	set_bit(idx, view->bound);
+	if (q->matrix_mdev && q->matrix_mdev != view->matrix_mdev)
+		set_bit(idx, view->in_use);
+	return 0;
+}
+
+static int vfio_ap_mig_view_lookup(void *ctx, u16 apqn,
+				   struct vfio_ap_mig_target_queue *tq)
+{
+	struct vfio_ap_mig_host_view *view = ctx;
+	u32 idx = vfio_ap_mig_view_index(view, apqn);
+	int ret;
+
+	ret = vfio_ap_mig_tapq(apqn, &tq->gr2);
+	if (ret == -ENODEV) {
+		tq->exists = false;
+		return 0;
+	}
+	if (ret)
+		return ret;
+	tq->exists = true;
+	tq->bound = test_bit(idx, view->bound);
+	tq->in_use = test_bit(idx, view->in_use);
+	return 0;
+}
+
+static int vfio_ap_mig_view_init(struct vfio_ap_mig_host_view *view,
+				 struct ap_matrix_mdev *matrix_mdev,
+				 const struct vfio_ap_mig_config *cfg)
+{
+	unsigned long id;
+	u16 rank;
+
+	view->matrix_mdev = matrix_mdev;
+	view->cfg = cfg;
+	rank = 0;
+	for_each_set_bit_inv(id, cfg->apm, AP_DEVICES)
+		view->arank[id] = rank++;
+	rank = 0;
+	for_each_set_bit_inv(id, cfg->aqm, AP_DOMAINS)
+		view->drank[id] = rank++;
+	view->bound = bitmap_zalloc(max(cfg->nr_queues, 1U), GFP_KERNEL);
+	view->in_use = bitmap_zalloc(max(cfg->nr_queues, 1U), GFP_KERNEL);
+	if (!view->bound || !view->in_use) {
+		bitmap_free(view->bound);
+		bitmap_free(view->in_use);
+		return -ENOMEM;
+	}
+	return driver_for_each_device(&matrix_dev->vfio_ap_drv->driver, NULL,
+				      view, vfio_ap_mig_view_add_queue);
+}
+
+/* Check @cfg for @matrix_mdev under the host's locks; apply it if @apply. */
+static int vfio_ap_mig_host_judge(struct ap_matrix_mdev *matrix_mdev,
+				  const struct vfio_ap_mig_config *cfg, bool apply,
+				  vfio_ap_mig_report_t report, void *report_ctx)
+{
+	struct vfio_ap_mig_host_view *view;
+	struct vfio_ap_mig_target target = {
+		.lookup = vfio_ap_mig_view_lookup,
+	};
+	struct ap_matrix new_matrix;
+	int ret;
+
+	view = kzalloc(sizeof(*view), GFP_KERNEL);
+	if (!view)
+		return -ENOMEM;
+
+	vfio_ap_mdev_lock_for_update(matrix_mdev);
+	ret = vfio_ap_mig_view_init(view, matrix_mdev, cfg);
+	if (ret)
+		goto out_unlock;
+	target.ctx = view;
+	bitmap_copy(target.adm, (unsigned long *)matrix_dev->info.adm, AP_DOMAINS);
+
+	ret = vfio_ap_mig_check(cfg, &target, report, report_ctx);
+	if (ret || !apply)
+		goto out_free_view;
+
+	/* Every queue passed: the guest gets exactly the source's APCB. */
+	bitmap_copy(new_matrix.apm, cfg->apm, AP_DEVICES);
+	bitmap_copy(new_matrix.aqm, cfg->aqm, AP_DOMAINS);
+	bitmap_copy(new_matrix.adm, cfg->adm, AP_DOMAINS);
+	ret = vfio_ap_mdev_set_matrix(matrix_mdev, &new_matrix);
+	if (ret)
+		dev_err_ratelimited(matrix_mdev->vdev.dev,
+				    "migration: applying the AP configuration failed: %d\n",
+				    ret);
+out_free_view:
+	bitmap_free(view->bound);
+	bitmap_free(view->in_use);
+out_unlock:
+	vfio_ap_mdev_unlock_for_update(matrix_mdev);
+	kfree(view);
+	return ret;
+}
+
+/**
+ * vfio_ap_mig_host_check - can this host give @cfg to @matrix_mdev
+ * @matrix_mdev: the destination mdev
+ * @cfg: the incoming configuration
+ * @report: called once per problem
+ * @report_ctx: passed to @report
+ *
+ * Return: the number of problems, or -errno.
+ */
+int vfio_ap_mig_host_check(struct ap_matrix_mdev *matrix_mdev,
+			   const struct vfio_ap_mig_config *cfg,
+			   vfio_ap_mig_report_t report, void *report_ctx)
+{
+	KUNIT_STATIC_STUB_REDIRECT(vfio_ap_mig_host_check, matrix_mdev, cfg,
+				   report, report_ctx);
+	return vfio_ap_mig_host_judge(matrix_mdev, cfg, false, report, report_ctx);
+}
+
+/**
+ * vfio_ap_mig_host_apply - check @cfg again and make it @matrix_mdev's
+ * @matrix_mdev: the destination mdev
+ * @cfg: the incoming configuration
+ * @report: called once per problem
+ * @report_ctx: passed to @report
+ *
+ * Check and change happen under the same locks: nothing is changed unless
+ * every queue and control domain passes.
+ *
+ * Return: 0 when applied, the number of problems, or -errno.
+ */
+int vfio_ap_mig_host_apply(struct ap_matrix_mdev *matrix_mdev,
+			   const struct vfio_ap_mig_config *cfg,
+			   vfio_ap_mig_report_t report, void *report_ctx)
+{
+	KUNIT_STATIC_STUB_REDIRECT(vfio_ap_mig_host_apply, matrix_mdev, cfg,
+				   report, report_ctx);
+	return vfio_ap_mig_host_judge(matrix_mdev, cfg, true, report, report_ctx);
+}
