@@ -1,0 +1,388 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vfio_ap migration compatibility rules: compare the source guest's AP
+ * configuration with what a target host offers and report every problem.
+ * Pure C shared by the kernel driver and apmig.
+ */
+
+#include <linux/bitmap.h>
+#include <linux/bitops.h>
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/types.h>
+
+#include "vfio_ap_mig_rules.h"
+
+#define VFIO_AP_MIG_GR2_MODE_SHIFT	58
+#define VFIO_AP_MIG_GR2_MODE		(VFIO_AP_MIG_GR2_CCA | \
+					 VFIO_AP_MIG_GR2_ACCEL | \
+					 VFIO_AP_MIG_GR2_EP11)
+/* Bits of the 3-bit mode value (GR2 bits 3-5 shifted down) */
+#define VFIO_AP_MIG_MODE_CCA		4
+#define VFIO_AP_MIG_MODE_ACCEL		2
+#define VFIO_AP_MIG_MODE_EP11		1
+
+#define VFIO_AP_MIG_TYPE_CEX4		10
+#define VFIO_AP_MIG_TYPE_CEX8		14
+
+struct vfio_ap_mig_char_desc {
+	const char *name;
+	const char *key;
+};
+
+static const struct vfio_ap_mig_char_desc vfio_ap_mig_chars[] = {
+	[VFIO_AP_MIG_CHAR_EXISTS]	  = { "presence", "exists" },
+	[VFIO_AP_MIG_CHAR_BINDING]	  = { "binding", "binding" },
+	[VFIO_AP_MIG_CHAR_OWNER]	  = { "owner", "owner" },
+	[VFIO_AP_MIG_CHAR_MODE]		  = { "mode", "mode" },
+	[VFIO_AP_MIG_CHAR_APSC]		  = { "APSC", "apsc" },
+	[VFIO_AP_MIG_CHAR_AP4KM]	  = { "AP4KM", "ap4km" },
+	[VFIO_AP_MIG_CHAR_AP4KC]	  = { "AP4KC", "ap4kc" },
+	[VFIO_AP_MIG_CHAR_APXA]		  = { "APXA", "apxa" },
+	[VFIO_AP_MIG_CHAR_SLCF]		  = { "SLCF", "slcf" },
+	[VFIO_AP_MIG_CHAR_AP_TYPE]	  = { "AP type", "ap_type" },
+	[VFIO_AP_MIG_CHAR_CLASS]	  = { "class", "class" },
+	[VFIO_AP_MIG_CHAR_BS_SOURCE]	  = { "SE bind state on source",
+					      "bs_source" },
+	[VFIO_AP_MIG_CHAR_BS_TARGET]	  = { "SE bind state on target",
+					      "bs_target" },
+	[VFIO_AP_MIG_CHAR_CONTROL_DOMAIN] = { "control domain",
+					      "control_domain" },
+};
+
+/* The facilities that must be equal on both sides, in GR2 bit order. */
+static const struct {
+	enum vfio_ap_mig_char what;
+	u64 bit;
+} vfio_ap_mig_facilities[] = {
+	{ VFIO_AP_MIG_CHAR_APSC,  VFIO_AP_MIG_GR2_APSC },
+	{ VFIO_AP_MIG_CHAR_AP4KM, VFIO_AP_MIG_GR2_AP4KM },
+	{ VFIO_AP_MIG_CHAR_AP4KC, VFIO_AP_MIG_GR2_AP4KC },
+	{ VFIO_AP_MIG_CHAR_APXA,  VFIO_AP_MIG_GR2_APXA },
+	{ VFIO_AP_MIG_CHAR_SLCF,  VFIO_AP_MIG_GR2_SLCF },
+};
+
+static const char * const vfio_ap_mig_bs_names[] = {
+	"usable",
+	"usable without secure key",
+	"available for binding",
+	"unusable",
+};
+
+static bool vfio_ap_mig_char_valid(enum vfio_ap_mig_char what)
+{
+	return what >= VFIO_AP_MIG_CHAR_EXISTS &&
+	       what < VFIO_AP_MIG_CHAR_COUNT;
+}
+
+/**
+ * vfio_ap_mig_char_name() - human name of a characteristic
+ * @what: the characteristic
+ *
+ * Return: a short stable name such as "AP type", or "?" if @what is unknown.
+ */
+const char *vfio_ap_mig_char_name(enum vfio_ap_mig_char what)
+{
+	if (!vfio_ap_mig_char_valid(what))
+		return "?";
+	return vfio_ap_mig_chars[what].name;
+}
+
+/**
+ * vfio_ap_mig_char_key() - machine name of a characteristic
+ * @what: the characteristic
+ *
+ * Return: a stable lower-case key such as "ap_type" (used by apmig --json),
+ * or "?" if @what is unknown.
+ */
+const char *vfio_ap_mig_char_key(enum vfio_ap_mig_char what)
+{
+	if (!vfio_ap_mig_char_valid(what))
+		return "?";
+	return vfio_ap_mig_chars[what].key;
+}
+
+static unsigned int vfio_ap_mig_gr2_mode(u64 gr2)
+{
+	return (gr2 & VFIO_AP_MIG_GR2_MODE) >> VFIO_AP_MIG_GR2_MODE_SHIFT;
+}
+
+/* Tell @report about one problem; returns 1 so callers can count. */
+static int vfio_ap_mig_report(vfio_ap_mig_report_t report, void *ctx,
+			      enum vfio_ap_mig_char what, u16 id,
+			      u64 source, u64 target)
+{
+	struct vfio_ap_mig_problem p = {
+		.what = what,
+		.id = id,
+		.source = source,
+		.target = target,
+	};
+
+	if (report)
+		report(ctx, &p);
+	return 1;
+}
+
+/* Compare the hardware characteristics of one queue; returns the problems. */
+static int vfio_ap_mig_check_gr2(u16 apqn, u64 src_gr2, u64 tgt_gr2,
+				 vfio_ap_mig_report_t report, void *ctx)
+{
+	u64 s = src_gr2 & VFIO_AP_MIG_GR2_MASK;
+	u64 t = tgt_gr2 & VFIO_AP_MIG_GR2_MASK;
+	unsigned int sv, tv;
+	int problems = 0;
+	size_t i;
+
+	sv = vfio_ap_mig_gr2_mode(s);
+	tv = vfio_ap_mig_gr2_mode(t);
+	if (sv != tv)
+		problems += vfio_ap_mig_report(report, ctx,
+					       VFIO_AP_MIG_CHAR_MODE, apqn,
+					       sv, tv);
+
+	for (i = 0; i < ARRAY_SIZE(vfio_ap_mig_facilities); i++) {
+		u64 bit = vfio_ap_mig_facilities[i].bit;
+
+		if ((s & bit) != (t & bit))
+			problems += vfio_ap_mig_report(report, ctx,
+						       vfio_ap_mig_facilities[i].what,
+						       apqn, !!(s & bit),
+						       !!(t & bit));
+	}
+
+	sv = vfio_ap_mig_gr2_type(s);
+	tv = vfio_ap_mig_gr2_type(t);
+	if (tv < sv)
+		problems += vfio_ap_mig_report(report, ctx,
+					       VFIO_AP_MIG_CHAR_AP_TYPE, apqn,
+					       sv, tv);
+
+	/* Full native function must stay; stateless-only accepts either. */
+	sv = vfio_ap_mig_gr2_class(s);
+	tv = vfio_ap_mig_gr2_class(t);
+	if ((sv & VFIO_AP_MIG_CLASS_FULL_NATIVE) &&
+	    !(tv & VFIO_AP_MIG_CLASS_FULL_NATIVE))
+		problems += vfio_ap_mig_report(report, ctx,
+					       VFIO_AP_MIG_CHAR_CLASS, apqn,
+					       sv, tv);
+
+	sv = vfio_ap_mig_gr2_bs(s);
+	tv = vfio_ap_mig_gr2_bs(t);
+	if (sv)
+		problems += vfio_ap_mig_report(report, ctx,
+					       VFIO_AP_MIG_CHAR_BS_SOURCE, apqn,
+					       sv, tv);
+	if (tv)
+		problems += vfio_ap_mig_report(report, ctx,
+					       VFIO_AP_MIG_CHAR_BS_TARGET, apqn,
+					       sv, tv);
+
+	return problems;
+}
+
+/* Check one queue against the target's answer; returns the problems. */
+static int vfio_ap_mig_check_queue(const struct vfio_ap_mig_queue *q,
+				   const struct vfio_ap_mig_target_queue *tq,
+				   vfio_ap_mig_report_t report, void *ctx)
+{
+	int problems = 0;
+
+	/* Nothing else can be said of a queue that does not exist. */
+	if (!tq->exists)
+		return vfio_ap_mig_report(report, ctx, VFIO_AP_MIG_CHAR_EXISTS,
+					  q->apqn, 1, 0);
+
+	if (!tq->bound)
+		problems += vfio_ap_mig_report(report, ctx,
+					       VFIO_AP_MIG_CHAR_BINDING,
+					       q->apqn, 1, 0);
+	if (tq->in_use)
+		problems += vfio_ap_mig_report(report, ctx,
+					       VFIO_AP_MIG_CHAR_OWNER,
+					       q->apqn, 1, 0);
+
+	return problems + vfio_ap_mig_check_gr2(q->apqn, q->gr2, tq->gr2,
+						report, ctx);
+}
+
+/**
+ * vfio_ap_mig_check() - can the target host take the source configuration?
+ * @src: the source guest's AP configuration
+ * @tgt: the target host as the rules see it
+ * @report: called once per problem, in APQN order then control domain
+ *	    order; may be NULL
+ * @report_ctx: passed to @report
+ *
+ * Every queue of @src is looked up on the target and compared; every
+ * control domain of @src must be one the target can give. No problem stops
+ * the check: all of them are reported. Linear in the number of queues.
+ *
+ * Return: the number of problems (0: compatible), -EINVAL for a malformed
+ * @src or @tgt, or the -errno a lookup returned (the check stops there).
+ */
+int vfio_ap_mig_check(const struct vfio_ap_mig_config *src,
+		      const struct vfio_ap_mig_target *tgt,
+		      vfio_ap_mig_report_t report, void *report_ctx)
+{
+	unsigned long dom;
+	int problems = 0;
+	u32 i;
+	int rc;
+
+	if (!src || !tgt || !tgt->lookup ||
+	    src->nr_queues > VFIO_AP_MIG_MAX_QUEUES ||
+	    (src->nr_queues && !src->queues))
+		return -EINVAL;
+
+	for (i = 0; i < src->nr_queues; i++) {
+		const struct vfio_ap_mig_queue *q = &src->queues[i];
+		struct vfio_ap_mig_target_queue tq = { };
+
+		rc = tgt->lookup(tgt->ctx, q->apqn, &tq);
+		if (rc < 0)
+			return rc;
+		problems += vfio_ap_mig_check_queue(q, &tq, report,
+						    report_ctx);
+	}
+
+	for_each_set_bit_inv(dom, src->adm, VFIO_AP_MIG_IDS) {
+		if (!test_bit_inv(dom, tgt->adm))
+			problems += vfio_ap_mig_report(report, report_ctx,
+						       VFIO_AP_MIG_CHAR_CONTROL_DOMAIN,
+						       dom, 1, 0);
+	}
+
+	return problems;
+}
+
+/* "CCA", "accelerator", "EP11", "none" or a "+"-joined combination. */
+static void vfio_ap_mig_mode_str(u64 mode, char *buf, size_t len)
+{
+	static const struct {
+		unsigned int bit;
+		const char *name;
+	} modes[] = {
+		{ VFIO_AP_MIG_MODE_CCA, "CCA" },
+		{ VFIO_AP_MIG_MODE_ACCEL, "accelerator" },
+		{ VFIO_AP_MIG_MODE_EP11, "EP11" },
+	};
+	size_t i, n = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < ARRAY_SIZE(modes); i++) {
+		if (!(mode & modes[i].bit))
+			continue;
+		n += scnprintf(buf + n, len - n, "%s%s", n ? "+" : "",
+			       modes[i].name);
+	}
+	if (!n)
+		scnprintf(buf, len, "none");
+}
+
+/* "CEX7 (13)" for the known types, "type 15" otherwise. */
+static void vfio_ap_mig_type_str(u64 type, char *buf, size_t len)
+{
+	if (type >= VFIO_AP_MIG_TYPE_CEX4 && type <= VFIO_AP_MIG_TYPE_CEX8)
+		scnprintf(buf, len, "CEX%llu (%llu)",
+			  type - VFIO_AP_MIG_TYPE_CEX4 + 4, type);
+	else
+		scnprintf(buf, len, "type %llu", type);
+}
+
+/* "full native (0x80)", "stateless only (0x40)" or "0x00". */
+static void vfio_ap_mig_class_str(u64 class, char *buf, size_t len)
+{
+	if (class & VFIO_AP_MIG_CLASS_FULL_NATIVE)
+		scnprintf(buf, len, "full native (0x%02llx)", class);
+	else if (class & VFIO_AP_MIG_CLASS_STATELESS)
+		scnprintf(buf, len, "stateless only (0x%02llx)", class);
+	else
+		scnprintf(buf, len, "0x%02llx", class);
+}
+
+static const char *vfio_ap_mig_bs_str(u64 bs)
+{
+	return bs < ARRAY_SIZE(vfio_ap_mig_bs_names) ?
+	       vfio_ap_mig_bs_names[bs] : "invalid";
+}
+
+/**
+ * vfio_ap_mig_format_problem() - describe a problem in one line
+ * @p: the problem
+ * @buf: where to write the line (no newline); may be NULL if @len is 0
+ * @len: size of @buf
+ *
+ * The line names the APQN ("aa.dddd") or control domain, the
+ * characteristic and both values, e.g.
+ * "queue 03.0004: AP type: source CEX7 (13), target CEX6 (12) is older".
+ *
+ * Return: what snprintf() returns: the length of the whole line, which may
+ * exceed @len - 1 if @buf was too small.
+ */
+int vfio_ap_mig_format_problem(const struct vfio_ap_mig_problem *p,
+			       char *buf, size_t len)
+{
+	unsigned int apid = VFIO_AP_MIG_APID(p->id);
+	unsigned int apqi = VFIO_AP_MIG_APQI(p->id);
+	const char *name = vfio_ap_mig_char_name(p->what);
+	char s[40], t[40];
+
+	switch (p->what) {
+	case VFIO_AP_MIG_CHAR_EXISTS:
+		return snprintf(buf, len,
+				"queue %02x.%04x: %s: in the source guest, does not exist on target",
+				apid, apqi, name);
+	case VFIO_AP_MIG_CHAR_BINDING:
+		return snprintf(buf, len,
+				"queue %02x.%04x: %s: bound to vfio_ap on source, not on target",
+				apid, apqi, name);
+	case VFIO_AP_MIG_CHAR_OWNER:
+		return snprintf(buf, len,
+				"queue %02x.%04x: %s: assigned to another mediated device on target",
+				apid, apqi, name);
+	case VFIO_AP_MIG_CHAR_MODE:
+		vfio_ap_mig_mode_str(p->source, s, sizeof(s));
+		vfio_ap_mig_mode_str(p->target, t, sizeof(t));
+		return snprintf(buf, len, "queue %02x.%04x: %s: source %s, target %s",
+				apid, apqi, name, s, t);
+	case VFIO_AP_MIG_CHAR_APSC:
+	case VFIO_AP_MIG_CHAR_AP4KM:
+	case VFIO_AP_MIG_CHAR_AP4KC:
+	case VFIO_AP_MIG_CHAR_APXA:
+	case VFIO_AP_MIG_CHAR_SLCF:
+		return snprintf(buf, len, "queue %02x.%04x: %s: source %s, target %s",
+				apid, apqi, name, p->source ? "yes" : "no",
+				p->target ? "yes" : "no");
+	case VFIO_AP_MIG_CHAR_AP_TYPE:
+		vfio_ap_mig_type_str(p->source, s, sizeof(s));
+		vfio_ap_mig_type_str(p->target, t, sizeof(t));
+		return snprintf(buf, len,
+				"queue %02x.%04x: %s: source %s, target %s is older",
+				apid, apqi, name, s, t);
+	case VFIO_AP_MIG_CHAR_CLASS:
+		vfio_ap_mig_class_str(p->source, s, sizeof(s));
+		vfio_ap_mig_class_str(p->target, t, sizeof(t));
+		return snprintf(buf, len,
+				"queue %02x.%04x: %s: source %s, target %s lacks full native function",
+				apid, apqi, name, s, t);
+	case VFIO_AP_MIG_CHAR_BS_SOURCE:
+		return snprintf(buf, len,
+				"queue %02x.%04x: %s: %llu (%s), must be 0 (usable)",
+				apid, apqi, name, p->source,
+				vfio_ap_mig_bs_str(p->source));
+	case VFIO_AP_MIG_CHAR_BS_TARGET:
+		return snprintf(buf, len,
+				"queue %02x.%04x: %s: %llu (%s), must be 0 (usable)",
+				apid, apqi, name, p->target,
+				vfio_ap_mig_bs_str(p->target));
+	case VFIO_AP_MIG_CHAR_CONTROL_DOMAIN:
+		return snprintf(buf, len,
+				"control domain 0x%04x: not available on target",
+				p->id);
+	default:
+		return snprintf(buf, len,
+				"id 0x%04x: unknown characteristic %d: source 0x%llx, target 0x%llx",
+				p->id, (int)p->what, p->source, p->target);
+	}
+}
