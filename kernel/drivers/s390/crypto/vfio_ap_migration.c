@@ -47,6 +47,7 @@
  * @snapshot: saving: the configuration when saving started
  * @dec: resuming: the incremental stream decoder
  * @checked: resuming: the decoder's last configuration passed the check
+ * @written: resuming: bytes accepted so far
  * @bounce: resuming: one chunk copied from userspace
  */
 struct vfio_ap_mig_file {
@@ -62,6 +63,7 @@ struct vfio_ap_mig_file {
 	struct vfio_ap_mig_config snapshot;
 	struct vfio_ap_mig_decoder dec;
 	bool checked;
+	size_t written;
 	u8 *bounce;
 };
 
@@ -242,6 +244,14 @@ static ssize_t vfio_ap_mig_resume_write(struct file *filp, const char __user *ub
 		ret = -ENODEV;
 		goto out_unlock;
 	}
+	/* Refuse before copying anything: no stream is ever this long. */
+	if (len > VFIO_AP_MIG_MAX_STREAM - migf->written) {
+		dev_err_ratelimited(mdev_dev(migf->matrix_mdev),
+				    "migration stream rejected: more than %u bytes\n",
+				    VFIO_AP_MIG_MAX_STREAM);
+		ret = -EFBIG;
+		goto out_unlock;
+	}
 	while (done < len) {
 		n = min_t(size_t, len - done, VFIO_AP_MIG_WRITE_CHUNK);
 		if (copy_from_user(migf->bounce, ubuf + done, n)) {
@@ -252,6 +262,7 @@ static ssize_t vfio_ap_mig_resume_write(struct file *filp, const char __user *ub
 		if (ret)
 			goto out_unlock;
 		done += n;
+		migf->written += n;
 	}
 	ret = 0;
 out_unlock:

@@ -1,0 +1,622 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of vfio_ap migration: every FSM arc, the data files, the data
+ * size and the refusals. TCG has no AP instructions, so the host services
+ * are static stubs answering from a fake host kept in the test's priv.
+ */
+
+#include <kunit/device.h>
+#include <kunit/static_stub.h>
+#include <kunit/test.h>
+#include <kunit/test-bug.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mman.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/vfio.h>
+
+#include "vfio_ap_private.h"
+#include "vfio_ap_migration.h"
+#include "vfio_ap_mig_host.h"
+#include "vfio_ap_mig_rules.h"
+#include "vfio_ap_mig_stream.h"
+
+/* CEX8 in CCA mode, full native, facilities as a real card reports them. */
+#define TEST_GR2_CEX8_CCA	(VFIO_AP_MIG_GR2_APSC | VFIO_AP_MIG_GR2_AP4KC | \
+				 VFIO_AP_MIG_GR2_CCA | VFIO_AP_MIG_GR2_APXA | \
+				 (0x80ULL << VFIO_AP_MIG_GR2_CLASS_SHIFT) | \
+				 (14ULL << VFIO_AP_MIG_GR2_AT_SHIFT))
+#define TEST_GR2_CEX8_EP11	((TEST_GR2_CEX8_CCA & ~VFIO_AP_MIG_GR2_CCA) | \
+				 VFIO_AP_MIG_GR2_EP11)
+#define TEST_USER_BUF		(3U << 20)
+
+/* The fake host both sides of a test migration live on. */
+struct test_host {
+	struct vfio_ap_mig_config guest;	/* the source guest's APCB */
+	DECLARE_BITMAP(adm, VFIO_AP_MIG_IDS);	/* host control domains */
+	u64 target_gr2;				/* every target queue's GR2 */
+	bool target_bound;
+	bool se_guest;
+	int read_calls;
+	int applied;
+	struct vfio_ap_mig_config applied_cfg;
+	int problems;
+	struct ap_matrix_mdev *src, *dst;
+	unsigned long ubuf;			/* userspace buffer */
+	u8 *kbuf;
+};
+
+static struct test_host *test_host(void)
+{
+	return kunit_get_current_test()->priv;
+}
+
+/* Give @cfg the configuration apm x aqm + adm with CEX8 CCA queues. */
+static void test_set_config(struct kunit *test, struct vfio_ap_mig_config *cfg,
+			    const u8 *apids, int nr_apids, const u8 *apqis,
+			    int nr_apqis, u8 cdom)
+{
+	u32 i;
+
+	vfio_ap_mig_config_free(cfg);
+	KUNIT_ASSERT_EQ(test, 0, vfio_ap_mig_config_alloc(cfg, nr_apids * nr_apqis));
+	for (i = 0; i < nr_apids; i++)
+		set_bit_inv(apids[i], cfg->apm);
+	for (i = 0; i < nr_apqis; i++)
+		set_bit_inv(apqis[i], cfg->aqm);
+	set_bit_inv(cdom, cfg->adm);
+	KUNIT_ASSERT_EQ(test, 0, vfio_ap_mig_config_fill_apqns(cfg));
+	for (i = 0; i < cfg->nr_queues; i++)
+		cfg->queues[i].gr2 = TEST_GR2_CEX8_CCA;
+}
+
+static int fake_read_config(struct ap_matrix_mdev *matrix_mdev,
+			    struct vfio_ap_mig_config *cfg)
+{
+	struct test_host *h = test_host();
+	int ret;
+
+	h->read_calls++;
+	ret = vfio_ap_mig_config_alloc(cfg, h->guest.nr_queues);
+	if (ret)
+		return ret;
+	bitmap_copy(cfg->apm, h->guest.apm, VFIO_AP_MIG_IDS);
+	bitmap_copy(cfg->aqm, h->guest.aqm, VFIO_AP_MIG_IDS);
+	bitmap_copy(cfg->adm, h->guest.adm, VFIO_AP_MIG_IDS);
+	memcpy(cfg->queues, h->guest.queues,
+	       h->guest.nr_queues * sizeof(*cfg->queues));
+	return 0;
+}
+
+static bool fake_is_se_guest(void)
+{
+	return test_host()->se_guest;
+}
+
+static int fake_lookup(void *ctx, u16 apqn, struct vfio_ap_mig_target_queue *tq)
+{
+	struct test_host *h = ctx;
+
+	tq->exists = true;
+	tq->bound = h->target_bound;
+	tq->in_use = false;
+	tq->gr2 = h->target_gr2;
+	return 0;
+}
+
+static int fake_judge(const struct vfio_ap_mig_config *cfg, bool apply,
+		      vfio_ap_mig_report_t report, void *report_ctx)
+{
+	struct test_host *h = test_host();
+	struct vfio_ap_mig_target tgt = { .lookup = fake_lookup, .ctx = h };
+	int ret;
+
+	bitmap_copy(tgt.adm, h->adm, VFIO_AP_MIG_IDS);
+	ret = vfio_ap_mig_check(cfg, &tgt, report, report_ctx);
+	h->problems = ret;
+	if (ret || !apply)
+		return ret;
+	h->applied++;
+	bitmap_copy(h->applied_cfg.apm, cfg->apm, VFIO_AP_MIG_IDS);
+	bitmap_copy(h->applied_cfg.aqm, cfg->aqm, VFIO_AP_MIG_IDS);
+	bitmap_copy(h->applied_cfg.adm, cfg->adm, VFIO_AP_MIG_IDS);
+	return 0;
+}
+
+static int fake_check(struct ap_matrix_mdev *matrix_mdev,
+		      const struct vfio_ap_mig_config *cfg,
+		      vfio_ap_mig_report_t report, void *report_ctx)
+{
+	return fake_judge(cfg, false, report, report_ctx);
+}
+
+static int fake_apply(struct ap_matrix_mdev *matrix_mdev,
+		      const struct vfio_ap_mig_config *cfg,
+		      vfio_ap_mig_report_t report, void *report_ctx)
+{
+	return fake_judge(cfg, true, report, report_ctx);
+}
+
+static struct ap_matrix_mdev *test_mdev(struct kunit *test, const char *name)
+{
+	struct ap_matrix_mdev *m;
+
+	m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, m);
+	m->vdev.dev = kunit_device_register(test, name);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, m->vdev.dev);
+	vfio_ap_mig_init(m);
+	return m;
+}
+
+static int vfio_ap_mig_test_init(struct kunit *test)
+{
+	static const u8 apids[] = { 0x03, 0x05 }, apqis[] = { 0x04, 0x2a };
+	struct test_host *h;
+
+	h = kunit_kzalloc(test, sizeof(*h), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, h);
+	test->priv = h;
+	test_set_config(test, &h->guest, apids, 2, apqis, 2, 0x04);
+	bitmap_fill(h->adm, VFIO_AP_MIG_IDS);
+	h->target_gr2 = TEST_GR2_CEX8_CCA;
+	h->target_bound = true;
+
+	h->ubuf = kunit_vm_mmap(test, NULL, 0, TEST_USER_BUF,
+				PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE, 0);
+	KUNIT_ASSERT_NE_MSG(test, h->ubuf, 0UL, "no user memory");
+	h->kbuf = kunit_kzalloc(test, TEST_USER_BUF, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, h->kbuf);
+
+	kunit_activate_static_stub(test, vfio_ap_mig_host_read_config, fake_read_config);
+	kunit_activate_static_stub(test, vfio_ap_mig_host_is_se_guest, fake_is_se_guest);
+	kunit_activate_static_stub(test, vfio_ap_mig_host_check, fake_check);
+	kunit_activate_static_stub(test, vfio_ap_mig_host_apply, fake_apply);
+
+	h->src = test_mdev(test, "vfio-ap-mig-src");
+	h->dst = test_mdev(test, "vfio-ap-mig-dst");
+	vfio_ap_mig_open(h->src);
+	vfio_ap_mig_open(h->dst);
+	return 0;
+}
+
+static void vfio_ap_mig_test_exit(struct kunit *test)
+{
+	struct test_host *h = test->priv;
+
+	vfio_ap_mig_close(h->src);
+	vfio_ap_mig_close(h->dst);
+	vfio_ap_mig_release(h->src);
+	vfio_ap_mig_release(h->dst);
+	vfio_ap_mig_config_free(&h->guest);
+}
+
+static struct file *set_state(struct ap_matrix_mdev *m, enum vfio_device_mig_state s)
+{
+	return m->vdev.mig_ops->migration_set_state(&m->vdev, s);
+}
+
+static enum vfio_device_mig_state get_state(struct ap_matrix_mdev *m)
+{
+	enum vfio_device_mig_state s = VFIO_DEVICE_STATE_ERROR;
+
+	m->vdev.mig_ops->migration_get_state(&m->vdev, &s);
+	return s;
+}
+
+static unsigned long data_size(struct kunit *test, struct ap_matrix_mdev *m)
+{
+	unsigned long len = 0;
+
+	KUNIT_EXPECT_EQ(test, 0, m->vdev.mig_ops->migration_get_data_size(&m->vdev, &len));
+	return len;
+}
+
+/* Walk @m to @s (one set_state call: the driver walks the arcs). */
+static struct file *walk(struct kunit *test, struct ap_matrix_mdev *m,
+			 enum vfio_device_mig_state s)
+{
+	struct file *f = set_state(m, s);
+
+	KUNIT_EXPECT_FALSE_MSG(test, IS_ERR(f), "to state %d: %ld", s, PTR_ERR_OR_ZERO(f));
+	KUNIT_EXPECT_EQ(test, get_state(m), s);
+	return IS_ERR(f) ? NULL : f;
+}
+
+/* read() once through user memory into h->kbuf + @off. */
+static ssize_t test_read(struct file *f, size_t off, size_t len)
+{
+	struct test_host *h = test_host();
+	char __user *u = (char __user *)h->ubuf;
+	ssize_t n;
+
+	n = f->f_op->read(f, u, len, NULL);
+	if (n > 0 && copy_from_user(h->kbuf + off, u, n))
+		return -EFAULT;
+	return n;
+}
+
+/* Read until the end (0) or a temporary end (-ENOMSG); returns bytes. */
+static size_t test_read_all(struct kunit *test, struct file *f, size_t off,
+			    ssize_t expect_end)
+{
+	size_t total = 0;
+	ssize_t n;
+
+	while ((n = test_read(f, off + total, 100)) > 0)
+		total += n;
+	KUNIT_EXPECT_EQ(test, n, expect_end);
+	return total;
+}
+
+static ssize_t test_write(struct file *f, const u8 *buf, size_t len)
+{
+	struct test_host *h = test_host();
+	char __user *u = (char __user *)h->ubuf;
+
+	if (copy_to_user(u, buf, len))
+		return -EFAULT;
+	return f->f_op->write(f, u, len, NULL);
+}
+
+/* Save h->src without pre-copy into h->kbuf; returns the stream length. */
+static size_t save_stop_copy(struct kunit *test)
+{
+	struct test_host *h = test_host();
+	struct file *f;
+	size_t len;
+
+	walk(test, h->src, VFIO_DEVICE_STATE_STOP);
+	f = walk(test, h->src, VFIO_DEVICE_STATE_STOP_COPY);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	len = test_read_all(test, f, 0, 0);
+	walk(test, h->src, VFIO_DEVICE_STATE_STOP);
+	fput(f);
+	return len;
+}
+
+static void before_open_running_only(struct kunit *test)
+{
+	struct ap_matrix_mdev *m = test_mdev(test, "vfio-ap-mig-closed");
+
+	KUNIT_EXPECT_EQ(test, get_state(m), VFIO_DEVICE_STATE_RUNNING);
+	KUNIT_EXPECT_NULL(test, set_state(m, VFIO_DEVICE_STATE_RUNNING));
+	KUNIT_EXPECT_EQ(test, PTR_ERR(set_state(m, VFIO_DEVICE_STATE_STOP)), -ENODEV);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(set_state(m, VFIO_DEVICE_STATE_RESUMING)), -ENODEV);
+	KUNIT_EXPECT_EQ(test, get_state(m), VFIO_DEVICE_STATE_RUNNING);
+	vfio_ap_mig_release(m);
+}
+
+static void flags_stop_copy_p2p_pre_copy(struct kunit *test)
+{
+	struct test_host *h = test->priv;
+
+	KUNIT_EXPECT_EQ(test, h->src->vdev.migration_flags,
+			VFIO_MIGRATION_STOP_COPY | VFIO_MIGRATION_P2P |
+			VFIO_MIGRATION_PRE_COPY);
+	KUNIT_EXPECT_NOT_NULL(test, h->src->vdev.mig_ops);
+	KUNIT_EXPECT_NULL(test, set_state(h->src, VFIO_DEVICE_STATE_RUNNING));
+}
+
+static void arcs_p2p_are_noops(struct kunit *test)
+{
+	struct test_host *h = test->priv;
+
+	KUNIT_EXPECT_NULL(test, walk(test, h->src, VFIO_DEVICE_STATE_RUNNING_P2P));
+	KUNIT_EXPECT_NULL(test, walk(test, h->src, VFIO_DEVICE_STATE_STOP));
+	KUNIT_EXPECT_NULL(test, walk(test, h->src, VFIO_DEVICE_STATE_RUNNING_P2P));
+	KUNIT_EXPECT_NULL(test, walk(test, h->src, VFIO_DEVICE_STATE_RUNNING));
+	KUNIT_EXPECT_EQ(test, h->read_calls, 0);
+}
+
+static void arcs_stop_copy_stream_and_end(struct kunit *test)
+{
+	struct test_host *h = test->priv;
+	struct vfio_ap_mig_decoder dec;
+	enum vfio_ap_mig_event ev;
+	struct file *f;
+	size_t len;
+
+	walk(test, h->src, VFIO_DEVICE_STATE_STOP);
+	f = walk(test, h->src, VFIO_DEVICE_STATE_STOP_COPY);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_EXPECT_FALSE(test, f->f_mode & FMODE_PREAD);
+	len = test_read_all(test, f, 0, 0);
+	KUNIT_EXPECT_EQ(test, len, vfio_ap_mig_config_record_size(4));
+	/* The snapshot is taken once, not per read. */
+	KUNIT_EXPECT_EQ(test, h->read_calls, 1);
+
+	vfio_ap_mig_decoder_init(&dec);
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_decoder_feed(&dec, h->kbuf, len, &ev), (ssize_t)len);
+	KUNIT_EXPECT_EQ(test, ev, VFIO_AP_MIG_EV_CONFIG);
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_decoder_finish(&dec), 0);
+	KUNIT_EXPECT_TRUE(test, vfio_ap_mig_config_equal(vfio_ap_mig_decoder_config(&dec),
+							 &h->guest));
+	vfio_ap_mig_decoder_release(&dec);
+
+	walk(test, h->src, VFIO_DEVICE_STATE_STOP);
+	KUNIT_EXPECT_EQ(test, test_read(f, 0, 10), -ENODEV);
+	fput(f);
+	walk(test, h->src, VFIO_DEVICE_STATE_RUNNING);
+}
+
+static void precopy_initial_bytes_enomsg_unchanged(struct kunit *test)
+{
+	struct test_host *h = test->priv;
+	struct vfio_precopy_info info = { .argsz = sizeof(info) };
+	void __user *uinfo = (void __user *)(h->ubuf + TEST_USER_BUF - PAGE_SIZE);
+	size_t rec = vfio_ap_mig_config_record_size(4);
+	struct file *f;
+	size_t n;
+
+	f = walk(test, h->src, VFIO_DEVICE_STATE_PRE_COPY);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_ASSERT_EQ(test, 0, copy_to_user(uinfo, &info, sizeof(info)));
+	KUNIT_EXPECT_EQ(test, f->f_op->unlocked_ioctl(f, VFIO_MIG_GET_PRECOPY_INFO,
+						      (unsigned long)uinfo), 0L);
+	KUNIT_ASSERT_EQ(test, 0, copy_from_user(&info, uinfo, sizeof(info)));
+	KUNIT_EXPECT_EQ(test, info.initial_bytes, (u64)rec);
+	KUNIT_EXPECT_EQ(test, info.dirty_bytes, 0ULL);
+	KUNIT_EXPECT_EQ(test, data_size(test, h->src),
+			rec + VFIO_AP_MIG_UNCHANGED_RECORD_SIZE);
+
+	KUNIT_EXPECT_EQ(test, test_read(f, 0, 10), 10L);
+	f->f_op->unlocked_ioctl(f, VFIO_MIG_GET_PRECOPY_INFO, (unsigned long)uinfo);
+	KUNIT_ASSERT_EQ(test, 0, copy_from_user(&info, uinfo, sizeof(info)));
+	KUNIT_EXPECT_EQ(test, info.initial_bytes, (u64)rec - 10);
+
+	n = 10 + test_read_all(test, f, 10, -ENOMSG);
+	KUNIT_EXPECT_EQ(test, n, rec);
+
+	walk(test, h->src, VFIO_DEVICE_STATE_PRE_COPY_P2P);
+	KUNIT_EXPECT_EQ(test, data_size(test, h->src),
+			(unsigned long)VFIO_AP_MIG_UNCHANGED_RECORD_SIZE);
+	KUNIT_EXPECT_NULL(test, walk(test, h->src, VFIO_DEVICE_STATE_STOP_COPY));
+	/* Pre-copy info is for pre-copy states only. */
+	KUNIT_EXPECT_EQ(test, f->f_op->unlocked_ioctl(f, VFIO_MIG_GET_PRECOPY_INFO,
+						      (unsigned long)uinfo), -EINVAL);
+	n += test_read_all(test, f, n, 0);
+	KUNIT_EXPECT_EQ(test, n, rec + VFIO_AP_MIG_UNCHANGED_RECORD_SIZE);
+	/* One snapshot at start, then a fresh look per ioctl, size and stop-copy. */
+	KUNIT_EXPECT_EQ(test, h->read_calls, 6);
+	walk(test, h->src, VFIO_DEVICE_STATE_STOP);
+	fput(f);
+}
+
+static void precopy_changed_config_sent_again(struct kunit *test)
+{
+	static const u8 apids[] = { 0x03 }, apqis[] = { 0x04, 0x2a, 0x30 };
+	struct test_host *h = test->priv;
+	struct vfio_ap_mig_decoder dec;
+	enum vfio_ap_mig_event ev;
+	struct file *f;
+	size_t n, done = 0;
+	ssize_t used;
+
+	f = walk(test, h->src, VFIO_DEVICE_STATE_PRE_COPY);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	n = test_read_all(test, f, 0, -ENOMSG);
+	test_set_config(test, &h->guest, apids, 1, apqis, 3, 0x05);
+	KUNIT_EXPECT_EQ(test, data_size(test, h->src), vfio_ap_mig_config_record_size(3));
+	walk(test, h->src, VFIO_DEVICE_STATE_STOP_COPY);
+	n += test_read_all(test, f, n, 0);
+	KUNIT_EXPECT_EQ(test, n, vfio_ap_mig_config_record_size(4) +
+			vfio_ap_mig_config_record_size(3));
+
+	vfio_ap_mig_decoder_init(&dec);
+	while (done < n) {
+		used = vfio_ap_mig_decoder_feed(&dec, h->kbuf + done, n - done, &ev);
+		KUNIT_ASSERT_GT(test, used, 0L);
+		done += used;
+	}
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_decoder_finish(&dec), 0);
+	KUNIT_EXPECT_TRUE(test, vfio_ap_mig_config_equal(vfio_ap_mig_decoder_config(&dec),
+							 &h->guest));
+	vfio_ap_mig_decoder_release(&dec);
+	walk(test, h->src, VFIO_DEVICE_STATE_STOP);
+	fput(f);
+}
+
+static void data_size_equals_stop_copy_bytes(struct kunit *test)
+{
+	struct test_host *h = test->priv;
+	unsigned long expect = data_size(test, h->src);
+
+	KUNIT_EXPECT_EQ(test, expect, vfio_ap_mig_config_record_size(4));
+	KUNIT_EXPECT_EQ(test, save_stop_copy(test), (size_t)expect);
+}
+
+static void resume_round_trip_applies(struct kunit *test)
+{
+	struct test_host *h = test->priv;
+	size_t len = save_stop_copy(test);
+	struct file *f;
+
+	walk(test, h->dst, VFIO_DEVICE_STATE_STOP);
+	f = walk(test, h->dst, VFIO_DEVICE_STATE_RESUMING);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_EXPECT_EQ(test, test_write(f, h->kbuf, len), (ssize_t)len);
+	KUNIT_EXPECT_EQ(test, h->applied, 0);
+	walk(test, h->dst, VFIO_DEVICE_STATE_STOP);
+	KUNIT_EXPECT_EQ(test, h->applied, 1);
+	KUNIT_EXPECT_TRUE(test, bitmap_equal(h->applied_cfg.apm, h->guest.apm, 256));
+	KUNIT_EXPECT_TRUE(test, bitmap_equal(h->applied_cfg.aqm, h->guest.aqm, 256));
+	KUNIT_EXPECT_TRUE(test, bitmap_equal(h->applied_cfg.adm, h->guest.adm, 256));
+	walk(test, h->dst, VFIO_DEVICE_STATE_RUNNING);
+	/* The session is over: the file is dead. */
+	KUNIT_EXPECT_EQ(test, test_write(f, h->kbuf, 1), -ENODEV);
+	fput(f);
+}
+
+static void resume_incompatible_queue_refused_at_write(struct kunit *test)
+{
+	struct test_host *h = test->priv;
+	size_t len = save_stop_copy(test);
+	struct file *f;
+
+	h->target_gr2 = TEST_GR2_CEX8_EP11;
+	walk(test, h->dst, VFIO_DEVICE_STATE_STOP);
+	f = walk(test, h->dst, VFIO_DEVICE_STATE_RESUMING);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_EXPECT_EQ(test, test_write(f, h->kbuf, len), -ENXIO);
+	KUNIT_EXPECT_EQ(test, h->problems, 4);	/* mode, on each of 4 queues */
+	/* RESUMING -> STOP checks again and refuses again. */
+	KUNIT_EXPECT_EQ(test, PTR_ERR(set_state(h->dst, VFIO_DEVICE_STATE_STOP)), -ENXIO);
+	KUNIT_EXPECT_EQ(test, get_state(h->dst), VFIO_DEVICE_STATE_ERROR);
+	KUNIT_EXPECT_EQ(test, h->applied, 0);
+	fput(f);
+}
+
+static void resume_host_changed_refused_at_stop(struct kunit *test)
+{
+	struct test_host *h = test->priv;
+	size_t len = save_stop_copy(test);
+	struct file *f;
+
+	walk(test, h->dst, VFIO_DEVICE_STATE_STOP);
+	f = walk(test, h->dst, VFIO_DEVICE_STATE_RESUMING);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_EXPECT_EQ(test, test_write(f, h->kbuf, len), (ssize_t)len);
+	h->target_bound = false;	/* unbound from vfio_ap meanwhile */
+	KUNIT_EXPECT_EQ(test, PTR_ERR(set_state(h->dst, VFIO_DEVICE_STATE_STOP)), -ENXIO);
+	KUNIT_EXPECT_EQ(test, get_state(h->dst), VFIO_DEVICE_STATE_ERROR);
+	KUNIT_EXPECT_EQ(test, h->applied, 0);
+	/* Only a reset leaves ERROR. */
+	KUNIT_EXPECT_TRUE(test, IS_ERR(set_state(h->dst, VFIO_DEVICE_STATE_STOP)));
+	vfio_ap_mig_reset(h->dst);
+	KUNIT_EXPECT_EQ(test, get_state(h->dst), VFIO_DEVICE_STATE_RUNNING);
+	fput(f);
+}
+
+static void data_file_pread_pwrite_espipe(struct kunit *test)
+{
+	struct test_host *h = test->priv;
+	char __user *u = (char __user *)h->ubuf;
+	struct file *save, *resume;
+	loff_t pos = 0;
+
+	save = walk(test, h->src, VFIO_DEVICE_STATE_PRE_COPY);
+	KUNIT_ASSERT_NOT_NULL(test, save);
+	KUNIT_EXPECT_FALSE(test, save->f_mode & FMODE_PREAD);
+	KUNIT_EXPECT_EQ(test, save->f_op->read(save, u, 4, &pos), -ESPIPE);
+
+	walk(test, h->dst, VFIO_DEVICE_STATE_STOP);
+	resume = walk(test, h->dst, VFIO_DEVICE_STATE_RESUMING);
+	KUNIT_ASSERT_NOT_NULL(test, resume);
+	KUNIT_EXPECT_FALSE(test, resume->f_mode & FMODE_PWRITE);
+	KUNIT_EXPECT_EQ(test, resume->f_op->write(resume, u, 4, &pos), -ESPIPE);
+	fput(save);
+	fput(resume);
+}
+
+static void resume_write_past_maximum_efbig(struct kunit *test)
+{
+	struct test_host *h = test->priv;
+	char __user *u = (char __user *)h->ubuf;
+	struct file *f;
+
+	walk(test, h->dst, VFIO_DEVICE_STATE_STOP);
+	f = walk(test, h->dst, VFIO_DEVICE_STATE_RESUMING);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_EXPECT_EQ(test, f->f_op->write(f, u, VFIO_AP_MIG_MAX_STREAM + 1, NULL),
+			-EFBIG);
+	KUNIT_EXPECT_EQ(test, f->f_op->write(f, u, 0, NULL), 0L);
+	fput(f);
+}
+
+static void resume_garbage_and_truncation_rejected(struct kunit *test)
+{
+	struct test_host *h = test->priv;
+	size_t len = save_stop_copy(test);
+	struct file *f;
+	u8 junk[8] = { 'j', 'u', 'n', 'k' };
+
+	walk(test, h->dst, VFIO_DEVICE_STATE_STOP);
+	f = walk(test, h->dst, VFIO_DEVICE_STATE_RESUMING);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_EXPECT_EQ(test, test_write(f, h->kbuf, len / 2), (ssize_t)(len / 2));
+	KUNIT_EXPECT_EQ(test, PTR_ERR(set_state(h->dst, VFIO_DEVICE_STATE_STOP)), -ENODATA);
+	KUNIT_EXPECT_EQ(test, get_state(h->dst), VFIO_DEVICE_STATE_ERROR);
+	fput(f);
+
+	vfio_ap_mig_reset(h->dst);
+	walk(test, h->dst, VFIO_DEVICE_STATE_STOP);
+	f = walk(test, h->dst, VFIO_DEVICE_STATE_RESUMING);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_EXPECT_EQ(test, test_write(f, junk, sizeof(junk)), -EPROTO);
+	fput(f);
+	KUNIT_EXPECT_EQ(test, h->applied, 0);
+}
+
+static void se_guest_refused_eperm(struct kunit *test)
+{
+	struct test_host *h = test->priv;
+
+	h->se_guest = true;
+	KUNIT_EXPECT_EQ(test, PTR_ERR(set_state(h->src, VFIO_DEVICE_STATE_PRE_COPY)), -EPERM);
+	KUNIT_EXPECT_EQ(test, get_state(h->src), VFIO_DEVICE_STATE_RUNNING);
+	walk(test, h->dst, VFIO_DEVICE_STATE_STOP);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(set_state(h->dst, VFIO_DEVICE_STATE_RESUMING)), -EPERM);
+	KUNIT_EXPECT_EQ(test, get_state(h->dst), VFIO_DEVICE_STATE_STOP);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(set_state(h->dst, VFIO_DEVICE_STATE_STOP_COPY)), -EPERM);
+}
+
+static void reset_mid_session_disables_files(struct kunit *test)
+{
+	struct test_host *h = test->priv;
+	struct file *f;
+
+	f = walk(test, h->src, VFIO_DEVICE_STATE_PRE_COPY);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	vfio_ap_mig_reset(h->src);
+	KUNIT_EXPECT_EQ(test, get_state(h->src), VFIO_DEVICE_STATE_RUNNING);
+	KUNIT_EXPECT_EQ(test, test_read(f, 0, 10), -ENODEV);
+	fput(f);
+	/* A fresh session works after the reset. */
+	KUNIT_EXPECT_EQ(test, save_stop_copy(test), vfio_ap_mig_config_record_size(4));
+}
+
+static void close_mid_session_ends_it(struct kunit *test)
+{
+	struct test_host *h = test->priv;
+	struct file *f;
+
+	walk(test, h->dst, VFIO_DEVICE_STATE_STOP);
+	f = walk(test, h->dst, VFIO_DEVICE_STATE_RESUMING);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	vfio_ap_mig_close(h->dst);
+	KUNIT_EXPECT_EQ(test, test_write(f, (const u8 *)"APMG", 4), -ENODEV);
+	KUNIT_EXPECT_EQ(test, get_state(h->dst), VFIO_DEVICE_STATE_RUNNING);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(set_state(h->dst, VFIO_DEVICE_STATE_STOP)), -ENODEV);
+	fput(f);
+	vfio_ap_mig_open(h->dst);
+}
+
+static struct kunit_case vfio_ap_migration_cases[] = {
+	KUNIT_CASE(before_open_running_only),
+	KUNIT_CASE(flags_stop_copy_p2p_pre_copy),
+	KUNIT_CASE(arcs_p2p_are_noops),
+	KUNIT_CASE(arcs_stop_copy_stream_and_end),
+	KUNIT_CASE(precopy_initial_bytes_enomsg_unchanged),
+	KUNIT_CASE(precopy_changed_config_sent_again),
+	KUNIT_CASE(data_size_equals_stop_copy_bytes),
+	KUNIT_CASE(resume_round_trip_applies),
+	KUNIT_CASE(resume_incompatible_queue_refused_at_write),
+	KUNIT_CASE(resume_host_changed_refused_at_stop),
+	KUNIT_CASE(data_file_pread_pwrite_espipe),
+	KUNIT_CASE(resume_write_past_maximum_efbig),
+	KUNIT_CASE(resume_garbage_and_truncation_rejected),
+	KUNIT_CASE(se_guest_refused_eperm),
+	KUNIT_CASE(reset_mid_session_disables_files),
+	KUNIT_CASE(close_mid_session_ends_it),
+	{}
+};
+
+static struct kunit_suite vfio_ap_migration_suite = {
+	.name = "vfio_ap_migration",
+	.init = vfio_ap_mig_test_init,
+	.exit = vfio_ap_mig_test_exit,
+	.test_cases = vfio_ap_migration_cases,
+};
+kunit_test_suite(vfio_ap_migration_suite);
