@@ -143,7 +143,9 @@ struct vfio_ap_mig_decoder {
 	u64 offset;			/* stream offset of the next byte */
 	u64 rec_offset;			/* stream offset of the current record */
 	u32 next_seq;
-	u16 rec_flags;
+	u16 rec_flags;			/* header fields kept for the body */
+	u16 hdr_len;
+	u16 nr_sections;
 	bool final;			/* the FINAL record was decoded */
 	int error;			/* sticky: once failed, always failed */
 	struct vfio_ap_mig_config cfg;	/* last complete configuration */
