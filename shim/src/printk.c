@@ -27,6 +27,17 @@ static struct log_line log_lines[LOG_MAX_LINES];
 static size_t log_used;
 static shim_log_sink_t log_sink;
 static void *log_sink_ctx;
+static bool log_debug;
+
+void shim_log_debug(bool on)
+{
+	__atomic_store_n(&log_debug, on, __ATOMIC_RELAXED);
+}
+
+bool shim_log_debug_enabled(void)
+{
+	return __atomic_load_n(&log_debug, __ATOMIC_RELAXED);
+}
 
 void shim_log_record(int level, const char *text)
 {

@@ -4,10 +4,10 @@
 #define _LINUX_MODULE_H
 
 #include <linux/export.h>
+#include <linux/init.h>
 
 struct module;
 
-#define THIS_MODULE		((struct module *)0)
 #define MODULE_LICENSE(x)
 #define MODULE_AUTHOR(x)
 #define MODULE_DESCRIPTION(x)

@@ -24,6 +24,9 @@ size_t shim_log_grep(const char *needle);
 /* Also pass each line to @sink (NULL: none). Lines go to stderr if
  * SHIM_LOG_ECHO is set in the environment. */
 void shim_log_set_sink(shim_log_sink_t sink, void *ctx);
+/* Record dev_dbg() lines too (level 7); off by default. */
+void shim_log_debug(bool on);
+bool shim_log_debug_enabled(void);
 /* Record a line (used by printk and dev_*()). */
 void shim_log_record(int level, const char *text);
 
