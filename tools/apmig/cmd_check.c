@@ -1,0 +1,399 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * apmig check: can a target host take the AP configuration of a source
+ * guest? The verdict is the one of the kernel's own rules
+ * (vfio_ap_mig_check), every problem worded by vfio_ap_mig_format_problem.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include <linux/bitmap.h>
+
+#include "vfio_ap_mig_rules.h"
+#include "vfio_ap_mig_stream.h"
+
+#include "apmig_host.h"
+#include "apmig_mdevctl.h"
+#include "apmig_output.h"
+
+#include "commands.h"
+#include "input.h"
+#include "options.h"
+
+struct check_args {
+	const char *source_dir;
+	const char *source_stream;
+	const char *target_dir;
+	const char *uuid;		/* the source mdev */
+	const char *target_uuid;
+	const char *target_mdevctl;
+	bool json;
+};
+
+/* The problems the rules reported, in their order. */
+struct check_problems {
+	struct vfio_ap_mig_problem *v;
+	size_t n, cap;
+	bool nomem;
+};
+
+/* How the destination mdev is known. */
+enum check_dest {
+	CHECK_DEST_NONE,	/* no UUID given: every assignment is another's */
+	CHECK_DEST_ABSENT,	/* a UUID the target does not have (yet) */
+	CHECK_DEST_SYSFS,	/* an mdev of the target's sysfs */
+	CHECK_DEST_MDEVCTL,	/* defined by an mdevctl file */
+};
+
+static const char *const check_dest_names[] = {
+	[CHECK_DEST_NONE] = "none",
+	[CHECK_DEST_ABSENT] = "absent",
+	[CHECK_DEST_SYSFS] = "sysfs",
+	[CHECK_DEST_MDEVCTL] = "mdevctl",
+};
+
+static void check_collect(void *ctx, const struct vfio_ap_mig_problem *p)
+{
+	struct check_problems *pr = ctx;
+	struct vfio_ap_mig_problem *v;
+	size_t cap;
+
+	if (pr->n == pr->cap) {
+		cap = pr->cap ? 2 * pr->cap : 16;
+		v = realloc(pr->v, cap * sizeof(*v));
+		if (!v) {
+			pr->nomem = true;
+			return;
+		}
+		pr->v = v;
+		pr->cap = cap;
+	}
+	pr->v[pr->n++] = *p;
+}
+
+/* The source guest's configuration, from a host tree or a stream. */
+static int check_load_source(const struct check_args *a,
+			     struct vfio_ap_mig_config *cfg, bool *has_guest)
+{
+	struct apmig_host *host;
+	struct apmig_mdev *mdev;
+	struct apmig_error err;
+	int ret = 0;
+
+	*has_guest = false;
+	if (a->source_stream)
+		return apmig_read_stream("check", a->source_stream, cfg);
+
+	if (apmig_host_load(&host, a->source_dir, &err) < 0)
+		return apmig_fail("check", "source: %s", err.msg);
+	mdev = apmig_host_mdev(host, a->uuid);
+	if (!mdev) {
+		ret = apmig_fail("check", "source: %s: no such mediated device in %s",
+				 a->uuid, a->source_dir);
+	} else if (apmig_host_guest_config(host, mdev, cfg, &err) < 0) {
+		ret = apmig_fail("check", "source: %s", err.msg);
+	} else {
+		*has_guest = mdev->has_guest;
+	}
+	apmig_host_free(host);
+	return ret;
+}
+
+/*
+ * Load the target host and settle the destination mdev: --target-uuid, else
+ * the mdevctl file's name, else the source UUID. With an mdevctl file the
+ * host is made to look as it will once mdevctl has started the mdev.
+ */
+static int check_load_target(const struct check_args *a,
+			     struct apmig_mdevctl_def *def,
+			     struct apmig_host **host, const char **dest,
+			     enum check_dest *how)
+{
+	struct apmig_error err;
+
+	*dest = a->target_uuid;
+	if (a->target_mdevctl) {
+		if (apmig_mdevctl_load(a->target_mdevctl, def, &err) < 0)
+			return apmig_fail("check", "%s", err.msg);
+		if (!*dest && def->uuid[0])
+			*dest = def->uuid;
+		if (!*dest)
+			return apmig_cmd_usage_error(&apmig_cmd_check,
+						     "%s is not named by a UUID: give --target-uuid",
+						     a->target_mdevctl);
+	}
+	if (!*dest)
+		*dest = a->uuid;
+
+	if (apmig_host_load(host, a->target_dir, &err) < 0)
+		return apmig_fail("check", "target: %s", err.msg);
+	if (a->target_mdevctl) {
+		if (apmig_mdevctl_apply(*host, *dest, def, &err) < 0) {
+			apmig_host_free(*host);
+			return apmig_fail("check", "target: %s", err.msg);
+		}
+		*how = CHECK_DEST_MDEVCTL;
+	} else if (!*dest) {
+		*how = CHECK_DEST_NONE;
+	} else {
+		*how = apmig_host_mdev(*host, *dest) ? CHECK_DEST_SYSFS :
+						       CHECK_DEST_ABSENT;
+	}
+	return 0;
+}
+
+static void check_print_text(const struct check_args *a,
+			     const struct vfio_ap_mig_config *cfg,
+			     bool has_guest, const struct apmig_host *tgt,
+			     const char *dest, enum check_dest how,
+			     const struct check_problems *pr)
+{
+	char line[256];
+	size_t i;
+
+	if (a->source_stream)
+		printf("source:  stream %s", a->source_stream);
+	else
+		printf("source:  mdev %s (%s)", a->uuid,
+		       has_guest ? "guest running" : "no guest, assigned matrix");
+	printf(": %u queue%s, %u control domain%s\n", cfg->nr_queues,
+	       cfg->nr_queues == 1 ? "" : "s",
+	       bitmap_weight(cfg->adm, VFIO_AP_MIG_IDS),
+	       bitmap_weight(cfg->adm, VFIO_AP_MIG_IDS) == 1 ? "" : "s");
+	switch (how) {
+	case CHECK_DEST_NONE:
+		printf("target:  no destination mdev given\n");
+		break;
+	case CHECK_DEST_ABSENT:
+		printf("target:  mdev %s (not on the target yet)\n", dest);
+		break;
+	case CHECK_DEST_SYSFS:
+		printf("target:  mdev %s\n", dest);
+		break;
+	case CHECK_DEST_MDEVCTL:
+		printf("target:  mdev %s (as defined by %s)\n", dest,
+		       a->target_mdevctl);
+		break;
+	}
+	if (!tgt->migratable)
+		printf("warning: the target's vfio_ap does not advertise 'migratable'\n");
+	if (!pr->n) {
+		printf("verdict: compatible\n");
+		return;
+	}
+	printf("verdict: incompatible, %zu problem%s\n", pr->n,
+	       pr->n == 1 ? "" : "s");
+	for (i = 0; i < pr->n; i++) {
+		vfio_ap_mig_format_problem(&pr->v[i], line, sizeof(line));
+		printf("  %s\n", line);
+	}
+}
+
+static struct json_object *check_problem_json(const struct vfio_ap_mig_problem *p)
+{
+	struct json_object *obj = json_object_new_object();
+	bool dom = p->what == VFIO_AP_MIG_CHAR_CONTROL_DOMAIN;
+	char line[256], apqn[8];
+
+	vfio_ap_mig_format_problem(p, line, sizeof(line));
+	json_object_object_add(obj, "apqn", dom ? NULL :
+			       json_object_new_string(apmig_apqn_str(p->id, apqn)));
+	json_object_object_add(obj, "control_domain",
+			       dom ? json_object_new_int(p->id) : NULL);
+	json_object_object_add(obj, "code", json_object_new_int(p->what));
+	json_object_object_add(obj, "characteristic",
+			       json_object_new_string(vfio_ap_mig_char_key(p->what)));
+	json_object_object_add(obj, "source", json_object_new_uint64(p->source));
+	json_object_object_add(obj, "target", json_object_new_uint64(p->target));
+	json_object_object_add(obj, "message", json_object_new_string(line));
+	return obj;
+}
+
+static int check_print_json(const struct check_args *a,
+			    const struct vfio_ap_mig_config *cfg,
+			    bool has_guest, const struct apmig_host *tgt,
+			    const char *dest, enum check_dest how,
+			    const struct check_problems *pr)
+{
+	struct json_object *obj = json_object_new_object();
+	struct json_object *src = json_object_new_object();
+	struct json_object *dst = json_object_new_object();
+	struct json_object *arr = json_object_new_array();
+	struct json_object *warn = json_object_new_array();
+	size_t i;
+	int ret;
+
+	json_object_object_add(obj, "verdict", json_object_new_string(pr->n ?
+			       "incompatible" : "compatible"));
+
+	json_object_object_add(src, "mdev", a->uuid && !a->source_stream ?
+			       json_object_new_string(a->uuid) : NULL);
+	json_object_object_add(src, "stream", a->source_stream ?
+			       json_object_new_string(a->source_stream) : NULL);
+	json_object_object_add(src, "guest", json_object_new_boolean(has_guest));
+	json_object_object_add(src, "queues", json_object_new_int((int)cfg->nr_queues));
+	json_object_object_add(src, "adapters", apmig_json_ids(cfg->apm));
+	json_object_object_add(src, "domains", apmig_json_ids(cfg->aqm));
+	json_object_object_add(src, "control_domains", apmig_json_ids(cfg->adm));
+	json_object_object_add(obj, "source", src);
+
+	json_object_object_add(dst, "mdev", dest ? json_object_new_string(dest) : NULL);
+	json_object_object_add(dst, "mdev_from",
+			       json_object_new_string(check_dest_names[how]));
+	json_object_object_add(dst, "migratable",
+			       json_object_new_boolean(tgt->migratable));
+	json_object_object_add(obj, "target", dst);
+
+	for (i = 0; i < pr->n; i++)
+		json_object_array_add(arr, check_problem_json(&pr->v[i]));
+	json_object_object_add(obj, "problems", arr);
+	if (!tgt->migratable)
+		json_object_array_add(warn, json_object_new_string(
+			"the target's vfio_ap does not advertise 'migratable'"));
+	json_object_object_add(obj, "warnings", warn);
+
+	ret = apmig_json_print(stdout, obj);
+	json_object_put(obj);
+	return ret;
+}
+
+/* Parse the command line into @a; returns -1 to go on, else an exit status. */
+static int check_parse(int argc, char *argv[], struct check_args *a)
+{
+	static const struct option opts[] = {
+		APMIG_OPT_HELP, APMIG_OPT_JSON,
+		{ "source", required_argument, NULL, 'S' },
+		{ "source-stream", required_argument, NULL, 'I' },
+		{ "target", required_argument, NULL, 'T' },
+		{ "target-uuid", required_argument, NULL, 'U' },
+		{ "target-mdevctl", required_argument, NULL, 'M' },
+		APMIG_OPT_END,
+	};
+	const struct apmig_cmd *cmd = &apmig_cmd_check;
+	int c;
+
+	while ((c = apmig_getopt(cmd, argc, argv, ":hj", opts)) != -1) {
+		switch (c) {
+		case 'h':
+			return apmig_cmd_help(cmd);
+		case 'j':
+			a->json = true;
+			break;
+		case 'S':
+			a->source_dir = optarg;
+			break;
+		case 'I':
+			a->source_stream = optarg;
+			break;
+		case 'T':
+			a->target_dir = optarg;
+			break;
+		case 'U':
+			a->target_uuid = optarg;
+			break;
+		case 'M':
+			a->target_mdevctl = optarg;
+			break;
+		default:
+			return APMIG_EXIT_ERROR;
+		}
+	}
+	if (optind < argc)
+		a->uuid = argv[optind++];
+	if (optind < argc)
+		return apmig_cmd_usage_error(cmd, "unexpected argument '%s'",
+					     argv[optind]);
+	if (!a->source_dir == !a->source_stream)
+		return apmig_cmd_usage_error(cmd, "give either --source DIR or --source-stream FILE");
+	if (!a->target_dir)
+		return apmig_cmd_usage_error(cmd, "no --target DIR given");
+	if (a->source_dir && !a->uuid)
+		return apmig_cmd_usage_error(cmd, "no source mediated device UUID given");
+	if (a->target_uuid && !apmig_is_uuid(a->target_uuid))
+		return apmig_cmd_usage_error(cmd, "--target-uuid '%s' is not a UUID",
+					     a->target_uuid);
+	return -1;
+}
+
+static int cmd_check(int argc, char *argv[])
+{
+	struct check_args a = { 0 };
+	struct check_problems pr = { 0 };
+	struct apmig_mdevctl_def def;
+	struct vfio_ap_mig_config cfg;
+	struct vfio_ap_mig_target tgt;
+	struct apmig_host *host;
+	enum check_dest how;
+	const char *dest;
+	bool has_guest;
+	int ret;
+
+	ret = check_parse(argc, argv, &a);
+	if (ret >= 0)
+		return ret;
+
+	memset(&cfg, 0, sizeof(cfg));
+	ret = check_load_source(&a, &cfg, &has_guest);
+	if (ret)
+		return ret;
+	ret = check_load_target(&a, &def, &host, &dest, &how);
+	if (ret)
+		goto out_free_cfg;
+
+	apmig_host_target(host, how == CHECK_DEST_NONE ? NULL : dest, &tgt);
+	ret = vfio_ap_mig_check(&cfg, &tgt, check_collect, &pr);
+	if (ret < 0) {
+		ret = apmig_fail("check", "target: %s", strerror(-ret));
+		goto out_free_host;
+	}
+	if (pr.nomem) {
+		ret = apmig_fail("check", "out of memory");
+		goto out_free_host;
+	}
+	if (a.json) {
+		if (check_print_json(&a, &cfg, has_guest, host, dest, how, &pr)) {
+			ret = apmig_fail("check", "cannot write the output");
+			goto out_free_host;
+		}
+	} else {
+		check_print_text(&a, &cfg, has_guest, host, dest, how, &pr);
+	}
+	ret = pr.n ? APMIG_EXIT_REFUSED : APMIG_EXIT_OK;
+out_free_host:
+	apmig_host_free(host);
+out_free_cfg:
+	free(pr.v);
+	vfio_ap_mig_config_free(&cfg);
+	return ret;
+}
+
+const struct apmig_cmd apmig_cmd_check = {
+	.name = "check",
+	.fn = cmd_check,
+	.help = "tell whether a target host can take a guest's AP configuration",
+	.usage =
+	"Usage: apmig check --source DIR --target DIR [options] UUID\n"
+	"       apmig check --source-stream FILE --target DIR [options] [UUID]\n"
+	"\n"
+	"Check, by the rules the kernel applies when the migration stream\n"
+	"arrives, whether the target host can give the guest of mediated device\n"
+	"UUID the same AP configuration. Every problem is listed with its APQN\n"
+	"or control domain, the characteristic and both values.\n"
+	"Exit status: 0 compatible, 1 incompatible, 2 error.\n"
+	"\n"
+	"Options:\n"
+	"  --source DIR           the source host's sysfs tree (UUID names the mdev)\n"
+	"  --source-stream FILE   a migration stream ('-': standard input), e.g.\n"
+	"                         from 'apmig export', instead of --source\n"
+	"  --target DIR           the target host's sysfs tree\n"
+	"  --target-uuid UUID     the destination mdev (default: the mdevctl file's\n"
+	"                         name, else UUID)\n"
+	"  --target-mdevctl FILE  the destination mdev's mdevctl definition\n"
+	"                         (/etc/mdevctl.d/matrix/<uuid>) replaces its sysfs state\n"
+	"  -j, --json             print the verdict as JSON (see apmig(8))\n"
+	"  -h, --help             print this help\n",
+};

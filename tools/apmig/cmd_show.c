@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * apmig show: the vfio_ap mediated devices of a host with their adapters,
+ * domains and control domains, and each of their queues as lszcrypt -V
+ * shows it. The columns are defined once, for the table and for --json.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include <linux/bitops.h>
+
+#include "apmig_host.h"
+#include "apmig_output.h"
+
+#include "commands.h"
+#include "options.h"
+
+/* One line of the queue table: an APQN of an mdev's matrix. */
+struct show_row {
+	const struct apmig_host *host;
+	const struct apmig_mdev *mdev;
+	const struct apmig_card *card;		/* NULL: no such card */
+	const struct apmig_queue *q;		/* NULL: no such queue */
+	uint16_t apqn;
+};
+
+/* The facility word that describes the queue: its own, else its card's. */
+static bool show_functions(const struct show_row *r, uint32_t *fac)
+{
+	if (r->q)
+		*fac = r->q->functions;
+	else if (r->card)
+		*fac = r->card->functions;
+	else
+		return false;
+	return true;
+}
+
+static struct json_object *col_apqn(const void *row)
+{
+	const struct show_row *r = row;
+	char buf[8];
+
+	return json_object_new_string(apmig_apqn_str(r->apqn, buf));
+}
+
+static struct json_object *col_type(const void *row)
+{
+	const struct show_row *r = row;
+
+	return r->card && r->card->type[0] ?
+	       json_object_new_string(r->card->type) : NULL;
+}
+
+static struct json_object *col_mode(const void *row)
+{
+	uint32_t fac;
+
+	if (!show_functions(row, &fac))
+		return NULL;
+	return json_object_new_string(apmig_mode_name((uint64_t)fac << 32));
+}
+
+/* As lszcrypt: deconfig before chkstop before online/offline. */
+static struct json_object *col_status(const void *row)
+{
+	const struct show_row *r = row;
+	const char *s;
+
+	if (!r->q)
+		s = "missing";
+	else if (!r->q->config)
+		s = "deconfig";
+	else if (r->q->chkstop)
+		s = "chkstop";
+	else
+		s = r->q->online ? "online" : "offline";
+	return json_object_new_string(s);
+}
+
+static struct json_object *col_hwtype(const void *row)
+{
+	const struct show_row *r = row;
+
+	return r->card ? json_object_new_int((int)r->card->raw_hwtype) : NULL;
+}
+
+/* lszcrypt prints the depth attribute plus one: the number of slots. */
+static struct json_object *col_depth(const void *row)
+{
+	const struct show_row *r = row;
+
+	return r->card && r->card->depth >= 0 ?
+	       json_object_new_int(r->card->depth + 1) : NULL;
+}
+
+static struct json_object *col_functions(const void *row)
+{
+	char buf[APMIG_FUNCTIONS_LEN];
+	uint32_t fac;
+
+	if (!show_functions(row, &fac))
+		return NULL;
+	return json_object_new_string(apmig_functions_str(fac, buf));
+}
+
+static struct json_object *col_bs(const void *row)
+{
+	const struct show_row *r = row;
+
+	if (!r->q)
+		return NULL;
+	return json_object_new_int((int)vfio_ap_mig_gr2_bs((uint64_t)r->q->functions << 32));
+}
+
+static struct json_object *col_driver(const void *row)
+{
+	const struct show_row *r = row;
+	static const char *const names[] = {
+		[APMIG_DRV_NONE] = NULL,
+		[APMIG_DRV_CEX4CARD] = "cex4card",
+		[APMIG_DRV_CEX4QUEUE] = "cex4queue",
+		[APMIG_DRV_VFIO_AP] = "vfio_ap",
+		[APMIG_DRV_OTHER] = "other",
+	};
+
+	if (!r->q || !names[r->q->driver])
+		return NULL;
+	return json_object_new_string(names[r->q->driver]);
+}
+
+static struct json_object *col_vfio(const void *row)
+{
+	const struct show_row *r = row;
+	static const char *const names[] = {
+		[APMIG_QST_NONE] = NULL,
+		[APMIG_QST_UNASSIGNED] = "unassigned",
+		[APMIG_QST_ASSIGNED] = "assigned",
+		[APMIG_QST_IN_USE] = "in use",
+	};
+
+	if (!r->q || !names[r->q->status])
+		return NULL;
+	return json_object_new_string(names[r->q->status]);
+}
+
+static struct json_object *col_guest(const void *row)
+{
+	const struct show_row *r = row;
+
+	if (!r->mdev->has_guest)
+		return NULL;
+	return json_object_new_boolean(test_bit_inv(VFIO_AP_MIG_APID(r->apqn), r->mdev->guest_apm) &&
+				       test_bit_inv(VFIO_AP_MIG_APQI(r->apqn), r->mdev->guest_aqm));
+}
+
+/* The queue table, lszcrypt -V's columns and what vfio_ap adds. */
+static const struct apmig_column show_cols[] = {
+	{ "CARD.DOM", "apqn", 8, APMIG_LEFT, col_apqn },
+	{ "TYPE", "type", 5, APMIG_LEFT, col_type },
+	{ "MODE", "mode", 11, APMIG_LEFT, col_mode },
+	{ "STATUS", "status", 8, APMIG_LEFT, col_status },
+	{ "HWTYPE", "hwtype", 6, APMIG_RIGHT, col_hwtype },
+	{ "QDEPTH", "qdepth", 6, APMIG_RIGHT, col_depth },
+	{ "FUNCTIONS", "functions", 10, APMIG_LEFT, col_functions },
+	{ "BS", "bs", 2, APMIG_RIGHT, col_bs },
+	{ "DRIVER", "driver", 9, APMIG_LEFT, col_driver },
+	{ "VFIO", "vfio_status", 10, APMIG_LEFT, col_vfio },
+	{ "GUEST", "in_guest", 5, APMIG_LEFT, col_guest },
+};
+
+#define SHOW_NR_COLS (sizeof(show_cols) / sizeof(show_cols[0]))
+
+/* Call @fn for every APQN of @mdev's matrix, in ascending order. */
+static void show_for_each_row(const struct apmig_host *host,
+			      const struct apmig_mdev *mdev,
+			      void (*fn)(const struct show_row *r, void *ctx),
+			      void *ctx)
+{
+	unsigned long apid, apqi;
+	struct show_row r = { .host = host, .mdev = mdev };
+
+	for_each_set_bit_inv(apid, mdev->apm, VFIO_AP_MIG_IDS) {
+		r.card = host->cards[apid].present ? &host->cards[apid] : NULL;
+		for_each_set_bit_inv(apqi, mdev->aqm, VFIO_AP_MIG_IDS) {
+			r.apqn = VFIO_AP_MIG_APQN(apid, apqi);
+			r.q = apmig_host_queue(host, r.apqn);
+			fn(&r, ctx);
+		}
+	}
+}
+
+static void show_print_row(const struct show_row *r, void *ctx)
+{
+	apmig_table_row(stdout, 2, show_cols, SHOW_NR_COLS, r);
+}
+
+static void show_json_row(const struct show_row *r, void *ctx)
+{
+	json_object_array_add(ctx, apmig_table_json(show_cols, SHOW_NR_COLS, r));
+}
+
+static void show_mdev_text(const struct apmig_host *host,
+			   const struct apmig_mdev *mdev)
+{
+	printf("mdev %s: %s\n", mdev->uuid,
+	       mdev->has_guest ? "guest running" : "no guest");
+	printf("  adapters:        ");
+	apmig_print_ids(stdout, mdev->apm, 2);
+	printf("\n  usage domains:   ");
+	apmig_print_ids(stdout, mdev->aqm, 4);
+	printf("\n  control domains: ");
+	apmig_print_ids(stdout, mdev->adm, 4);
+	printf("\n");
+	if (bitmap_empty(mdev->apm, VFIO_AP_MIG_IDS) ||
+	    bitmap_empty(mdev->aqm, VFIO_AP_MIG_IDS))
+		return;
+	apmig_table_header(stdout, 2, show_cols, SHOW_NR_COLS);
+	show_for_each_row(host, mdev, show_print_row, NULL);
+}
+
+static struct json_object *show_mdev_json(const struct apmig_host *host,
+					  const struct apmig_mdev *mdev)
+{
+	struct json_object *obj = json_object_new_object();
+	struct json_object *queues = json_object_new_array();
+
+	json_object_object_add(obj, "uuid", json_object_new_string(mdev->uuid));
+	json_object_object_add(obj, "guest",
+			       json_object_new_boolean(mdev->has_guest));
+	json_object_object_add(obj, "adapters", apmig_json_ids(mdev->apm));
+	json_object_object_add(obj, "domains", apmig_json_ids(mdev->aqm));
+	json_object_object_add(obj, "control_domains",
+			       apmig_json_ids(mdev->adm));
+	show_for_each_row(host, mdev, show_json_row, queues);
+	json_object_object_add(obj, "queues", queues);
+	return obj;
+}
+
+static int show_text(const struct apmig_host *host,
+		     const struct apmig_mdev *only)
+{
+	size_t i;
+
+	if (!only) {
+		printf("vfio_ap: %s, %zu mediated device%s\n",
+		       !host->vfio_ap ? "not loaded" :
+		       host->migratable ? "migratable" : "not migratable",
+		       host->nr_mdevs, host->nr_mdevs == 1 ? "" : "s");
+	}
+	for (i = 0; i < host->nr_mdevs; i++) {
+		if (only && only != &host->mdevs[i])
+			continue;
+		if (!only)
+			printf("\n");
+		show_mdev_text(host, &host->mdevs[i]);
+	}
+	return APMIG_EXIT_OK;
+}
+
+static int show_json(const struct apmig_host *host,
+		     const struct apmig_mdev *only)
+{
+	struct json_object *obj = json_object_new_object();
+	struct json_object *mdevs = json_object_new_array();
+	size_t i;
+	int ret;
+
+	json_object_object_add(obj, "vfio_ap", json_object_new_boolean(host->vfio_ap));
+	json_object_object_add(obj, "migratable",
+			       json_object_new_boolean(host->migratable));
+	for (i = 0; i < host->nr_mdevs; i++)
+		if (!only || only == &host->mdevs[i])
+			json_object_array_add(mdevs, show_mdev_json(host, &host->mdevs[i]));
+	json_object_object_add(obj, "mdevs", mdevs);
+	ret = apmig_json_print(stdout, obj);
+	json_object_put(obj);
+	return ret ? apmig_fail("show", "cannot write the output") : APMIG_EXIT_OK;
+}
+
+static int cmd_show(int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		APMIG_OPT_HELP, APMIG_OPT_SYSFS, APMIG_OPT_JSON, APMIG_OPT_END,
+	};
+	const char *sysfs = NULL, *uuid = NULL;
+	struct apmig_mdev *mdev = NULL;
+	struct apmig_host *host;
+	struct apmig_error err;
+	bool json = false;
+	int c, ret;
+
+	while ((c = apmig_getopt(&apmig_cmd_show, argc, argv, ":hs:j", opts)) != -1) {
+		switch (c) {
+		case 'h':
+			return apmig_cmd_help(&apmig_cmd_show);
+		case 's':
+			sysfs = optarg;
+			break;
+		case 'j':
+			json = true;
+			break;
+		default:
+			return APMIG_EXIT_ERROR;
+		}
+	}
+	if (optind < argc)
+		uuid = argv[optind++];
+	if (optind < argc)
+		return apmig_cmd_usage_error(&apmig_cmd_show,
+					     "unexpected argument '%s'", argv[optind]);
+
+	if (apmig_host_load(&host, apmig_sysfs_root(sysfs), &err) < 0)
+		return apmig_fail("show", "%s", err.msg);
+	if (uuid) {
+		mdev = apmig_host_mdev(host, uuid);
+		if (!mdev) {
+			apmig_host_free(host);
+			return apmig_fail("show", "%s: no such mediated device", uuid);
+		}
+	}
+	ret = json ? show_json(host, mdev) : show_text(host, mdev);
+	apmig_host_free(host);
+	return ret;
+}
+
+const struct apmig_cmd apmig_cmd_show = {
+	.name = "show",
+	.fn = cmd_show,
+	.help = "show the vfio_ap mediated devices and their queues",
+	.usage =
+	"Usage: apmig show [--sysfs DIR] [--json] [UUID]\n"
+	"\n"
+	"Show the vfio_ap mediated devices of this host (or only UUID): their\n"
+	"adapters, usage and control domains, and each queue with its type,\n"
+	"mode, functions, driver and status, as lszcrypt -V shows them.\n"
+	"\n"
+	"Options:\n"
+	"  -s, --sysfs DIR  read the host from DIR instead of $APMIG_SYSFS_ROOT or /sys\n"
+	"  -j, --json       print JSON instead of a table\n"
+	"  -h, --help       print this help\n",
+};
