@@ -427,7 +427,7 @@ static int vfio_ap_mig_dec_header(struct vfio_ap_mig_decoder *dec)
 	if ((flags & VFIO_AP_MIG_REC_UNCHANGED) && nr_sections)
 		return vfio_ap_mig_dec_fail(dec, -EINVAL,
 					    at + VFIO_AP_MIG_H_NR_SECTIONS,
-					    "UNCHANGED record with %u sections",
+					    "UNCHANGED record with %u sections, expected none",
 					    nr_sections);
 	/* The first record is a configuration: UNCHANGED needs one before. */
 	if ((flags & VFIO_AP_MIG_REC_UNCHANGED) && !seq)
@@ -514,7 +514,7 @@ static int vfio_ap_mig_dec_queues(struct vfio_ap_mig_decoder *dec,
 		cfg->queues = kvcalloc(count, sizeof(*cfg->queues), GFP_KERNEL);
 		if (!cfg->queues)
 			return vfio_ap_mig_dec_fail(dec, -ENOMEM, at,
-						    "cannot allocate %u queues",
+						    "cannot allocate %u queue entries",
 						    count);
 		cfg->nr_queues = count;
 	}
