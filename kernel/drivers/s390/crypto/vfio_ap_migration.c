@@ -267,7 +267,7 @@ static ssize_t vfio_ap_mig_resume_write(struct file *filp, const char __user *ub
 	ret = 0;
 out_unlock:
 	mutex_unlock(&migf->lock);
-	return ret ? ret : done;
+	return ret ? ret : (ssize_t)done;
 }
 
 /* Bytes STOP_COPY will add to a saving stream that started as @migf. */
