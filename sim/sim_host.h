@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A simulated s390 host for the vfio_ap migration driver running in
+ * userspace: built from a sysfs-shaped tree (lib/apmig_host.h), it keeps
+ * the AP queues with their TAPQ answers and driver bindings, the vfio_ap
+ * mdevs with their assigned matrix and their guest's configuration
+ * (shadow APCB), and implements vfio_ap_mig_host.h for the driver.
+ * Knobs make TAPQ of one APQN fail and turn the host into a Secure
+ * Execution guest; host changes (unbind, assign, ...) model an
+ * administrator acting during a migration.
+ */
+#ifndef SIM_HOST_H
+#define SIM_HOST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <linux/types.h>
+
+#include "vfio_ap_private.h"
+#include "vfio_ap_mig_rules.h"
+#include "vfio_ap_mig_stream.h"
+
+struct apmig_host;
+struct apmig_error;
+struct sim_host;
+struct sim_mdev;
+
+/*
+ * Build a host named @label ("source", "target": used in device names and
+ * messages) from the tree under @root. Returns 0 or -errno with @err set.
+ */
+int sim_host_load(struct sim_host **host, const char *label, const char *root,
+		  struct apmig_error *err);
+/* Build a host from an already loaded tree; the host takes @tree. */
+int sim_host_from_tree(struct sim_host **host, const char *label,
+		       struct apmig_host *tree);
+/* Free the host and its mdevs; every device fd must be closed. */
+void sim_host_free(struct sim_host *host);
+const char *sim_host_label(const struct sim_host *host);
+/* The sysfs model the host was built from (bindings as loaded). */
+const struct apmig_host *sim_host_tree(const struct sim_host *host);
+
+/* Knobs */
+void sim_host_set_se_guest(struct sim_host *host, bool se);
+/* TAPQ of @apqn answers -ENODEV (Q_NOT_AVAIL) or -EIO; @apqn -1: none. */
+void sim_host_fail_tapq(struct sim_host *host, int apqn, int err);
+unsigned long sim_host_tapq_calls(const struct sim_host *host);
+
+/* Host changes, as an administrator would make them through sysfs. */
+int sim_host_unbind(struct sim_host *host, u16 apqn);	/* to cex4queue */
+int sim_host_bind(struct sim_host *host, u16 apqn);	/* to vfio_ap */
+
+/* mdevs */
+struct sim_mdev *sim_host_mdev(struct sim_host *host, const char *uuid);
+/* Create an empty mdev; -EEXIST if @uuid exists. */
+int sim_host_create_mdev(struct sim_host *host, const char *uuid,
+			 struct sim_mdev **mdev);
+size_t sim_host_nr_mdevs(const struct sim_host *host);
+
+enum sim_id_kind { SIM_ADAPTER, SIM_DOMAIN, SIM_CONTROL_DOMAIN };
+
+/* assign_/unassign_{adapter,domain,control_domain}: 0 or -errno as vfio_ap. */
+int sim_mdev_assign(struct sim_mdev *m, enum sim_id_kind kind, unsigned int id);
+int sim_mdev_unassign(struct sim_mdev *m, enum sim_id_kind kind, unsigned int id);
+
+const char *sim_mdev_uuid(const struct sim_mdev *m);
+struct sim_host *sim_mdev_host(const struct sim_mdev *m);
+struct ap_matrix_mdev *sim_mdev_matrix_mdev(struct sim_mdev *m);
+/* Copy the assigned matrix and the guest's configuration (shadow APCB). */
+void sim_mdev_get(struct sim_mdev *m, struct ap_matrix *assigned,
+		  struct ap_matrix *guest);
+/*
+ * The guest's configuration with each queue's masked GR2 as TAPQ answers
+ * now (knobs apply); free with vfio_ap_mig_config_free().
+ */
+int sim_mdev_guest_config(struct sim_mdev *m, struct vfio_ap_mig_config *cfg);
+/* Successful vfio_ap_mig_host_apply() calls on this mdev. */
+unsigned long sim_mdev_applies(const struct sim_mdev *m);
+/* Problems reported by the last check/apply with this mdev as destination. */
+size_t sim_mdev_problems(const struct sim_mdev *m,
+			 const struct vfio_ap_mig_problem **problems);
+
+/*
+ * Start the mdev's guest and open the device as its VMM does: returns a
+ * device fd (shim fd table, <shim/vfs.h>) or -errno. Close it with
+ * sim_mdev_close(); a second open returns another fd to the same device.
+ */
+int sim_mdev_open(struct sim_mdev *m);
+void sim_mdev_close(struct sim_mdev *m, int devfd);
+/* Migration state as the driver keeps it (under its state mutex). */
+enum vfio_device_mig_state sim_mdev_state(struct sim_mdev *m);
+
+#endif /* SIM_HOST_H */
