@@ -129,8 +129,8 @@ static void check_flag_set(unsigned int flags)
 			if (rc != ref_rc) {
 				print_error("flags %s: %s -> %s: tool %d, reference %d (%s)\n",
 					    fsm_flags_str(flags, fl, sizeof(fl)),
-					    fsm_states[ref_state[from]].name,
-					    fsm_states[ref_state[to]].name, rc, ref_rc, why);
+					    fsm_name(ref_state[from]),
+					    fsm_name(ref_state[to]), rc, ref_rc, why);
 				bad++;
 				continue;
 			}
@@ -138,8 +138,8 @@ static void check_flag_set(unsigned int flags)
 				/* A refusal always says why. */
 				if (!why[0]) {
 					print_error("%s -> %s refused without a reason\n",
-						    fsm_states[ref_state[from]].name,
-						    fsm_states[ref_state[to]].name);
+						    fsm_name(ref_state[from]),
+						    fsm_name(ref_state[to]));
 					bad++;
 				}
 				continue;
@@ -147,8 +147,8 @@ static void check_flag_set(unsigned int flags)
 			if (path.n != (unsigned int)ref_n) {
 				print_error("flags %s: %s -> %s: tool walks %u states, reference %d\n",
 					    fsm_flags_str(flags, fl, sizeof(fl)),
-					    fsm_states[ref_state[from]].name,
-					    fsm_states[ref_state[to]].name, path.n, ref_n);
+					    fsm_name(ref_state[from]),
+					    fsm_name(ref_state[to]), path.n, ref_n);
 				bad++;
 				continue;
 			}
@@ -156,10 +156,10 @@ static void check_flag_set(unsigned int flags)
 				if (path.state[i] != ref_state[ref_path[i]]) {
 					print_error("flags %s: %s -> %s: state %d is %s, reference %s\n",
 						    fsm_flags_str(flags, fl, sizeof(fl)),
-						    fsm_states[ref_state[from]].name,
-						    fsm_states[ref_state[to]].name, i,
-						    fsm_states[path.state[i]].name,
-						    fsm_states[ref_state[ref_path[i]]].name);
+						    fsm_name(ref_state[from]),
+						    fsm_name(ref_state[to]), i,
+						    fsm_name(path.state[i]),
+						    fsm_name(ref_state[ref_path[i]]));
 					bad++;
 					break;
 				}
@@ -211,7 +211,7 @@ static const char *walk_str(unsigned int flags, const char *from, const char *to
 		return "refused";
 	for (i = 0; i < path.n; i++)
 		n += snprintf(out + n, sizeof(out) - n, "%s%s", i ? " -> " : "",
-			      fsm_states[path.state[i]].name);
+			      fsm_name(path.state[i]));
 	return out;
 }
 
@@ -309,7 +309,7 @@ static void test_fsm_actions_cover_every_arc(void **state)
 		for (to = 0; to < FSM_NSTATES; to++) {
 			if (seen[from][to] != described[from][to])
 				print_error("arc %s -> %s: walked %d, described %d\n",
-					    fsm_states[from].name, fsm_states[to].name,
+					    fsm_name(from), fsm_name(to),
 					    seen[from][to], described[from][to]);
 			assert_int_equal(seen[from][to], described[from][to]);
 			arcs += seen[from][to];
@@ -326,10 +326,18 @@ static void test_fsm_parse_state_names(void **state)
 	unsigned int i;
 	char buf[64];
 
+	/* include/uapi/linux/vfio.h, enum vfio_device_mig_state */
+	static const char *const uapi[] = {
+		"ERROR", "STOP", "RUNNING", "STOP_COPY", "RESUMING",
+		"RUNNING_P2P", "PRE_COPY", "PRE_COPY_P2P",
+	};
+
+	assert_int_equal(sizeof(uapi) / sizeof(uapi[0]), FSM_NSTATES);
 	for (i = 0; i < FSM_NSTATES; i++) {
-		assert_int_equal(fsm_parse_state(fsm_states[i].name, &s), 0);
+		assert_string_equal(fsm_name(i), uapi[i]);
+		assert_int_equal(fsm_parse_state(uapi[i], &s), 0);
 		assert_int_equal(s, i);
-		snprintf(buf, sizeof(buf), "vfio_device_state_%s", fsm_states[i].name);
+		snprintf(buf, sizeof(buf), "vfio_device_state_%s", fsm_name(i));
 		assert_int_equal(fsm_parse_state(buf, &s), 0);
 		assert_int_equal(s, i);
 	}
@@ -406,7 +414,7 @@ static void test_fsm_table_matches_reference(void **state)
 			if (sscanf(line, "%31s%n", name, &off) != 1)
 				continue;
 			for (from = 0; from < rN; from++)
-				if (!strcmp(name, fsm_states[ref_state[from]].name))
+				if (!strcmp(name, fsm_name(ref_state[from])))
 					break;
 			if (from == rN)
 				continue;

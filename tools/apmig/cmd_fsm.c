@@ -15,6 +15,8 @@
 
 #include <linux/vfio.h>
 
+#include <shim/vfio.h>
+
 #include "apmig_output.h"
 
 #include "commands.h"
@@ -30,28 +32,34 @@
 #define FSM_FLAG_PREFIX		"VFIO_MIGRATION_"
 
 /*
- * The states by their uAPI names. @needs is what the uAPI documents a
+ * Per state: its abbreviation in 'fsm table' and what the uAPI documents a
  * device must advertise for the state to exist (include/uapi/linux/vfio.h,
- * VFIO_DEVICE_FEATURE_MIGRATION); it only words refusals and keeps the
+ * VFIO_DEVICE_FEATURE_MIGRATION). @needs only words refusals and keeps the
  * tool from asking the kernel function about a state no device can be in,
- * which the kernel treats as a driver bug (WARN_ON).
+ * which the kernel treats as a driver bug (WARN_ON). The uAPI names come
+ * from the shim (shim_vfio_state_name()), shared with the simulator.
  */
 static const struct {
-	const char *name;
 	const char *abbrev;
 	unsigned int needs;
 } fsm_states[FSM_NSTATES] = {
-	[VFIO_DEVICE_STATE_ERROR]	 = { "ERROR", "E", 0 },
-	[VFIO_DEVICE_STATE_STOP]	 = { "STOP", "S", VFIO_MIGRATION_STOP_COPY },
-	[VFIO_DEVICE_STATE_RUNNING]	 = { "RUNNING", "R", VFIO_MIGRATION_STOP_COPY },
-	[VFIO_DEVICE_STATE_STOP_COPY]	 = { "STOP_COPY", "SC", VFIO_MIGRATION_STOP_COPY },
-	[VFIO_DEVICE_STATE_RESUMING]	 = { "RESUMING", "RS", VFIO_MIGRATION_STOP_COPY },
-	[VFIO_DEVICE_STATE_RUNNING_P2P]	 = { "RUNNING_P2P", "RP",
-					     VFIO_MIGRATION_STOP_COPY | VFIO_MIGRATION_P2P },
-	[VFIO_DEVICE_STATE_PRE_COPY]	 = { "PRE_COPY", "PC",
-					     VFIO_MIGRATION_STOP_COPY | VFIO_MIGRATION_PRE_COPY },
-	[VFIO_DEVICE_STATE_PRE_COPY_P2P] = { "PRE_COPY_P2P", "PP", FSM_ALL_FLAGS },
+	[VFIO_DEVICE_STATE_ERROR]	 = { "E", 0 },
+	[VFIO_DEVICE_STATE_STOP]	 = { "S", VFIO_MIGRATION_STOP_COPY },
+	[VFIO_DEVICE_STATE_RUNNING]	 = { "R", VFIO_MIGRATION_STOP_COPY },
+	[VFIO_DEVICE_STATE_STOP_COPY]	 = { "SC", VFIO_MIGRATION_STOP_COPY },
+	[VFIO_DEVICE_STATE_RESUMING]	 = { "RS", VFIO_MIGRATION_STOP_COPY },
+	[VFIO_DEVICE_STATE_RUNNING_P2P]	 = { "RP", VFIO_MIGRATION_STOP_COPY |
+						   VFIO_MIGRATION_P2P },
+	[VFIO_DEVICE_STATE_PRE_COPY]	 = { "PC", VFIO_MIGRATION_STOP_COPY |
+						   VFIO_MIGRATION_PRE_COPY },
+	[VFIO_DEVICE_STATE_PRE_COPY_P2P] = { "PP", FSM_ALL_FLAGS },
 };
+
+/* The uAPI name of a state, without VFIO_DEVICE_STATE_. */
+static const char *fsm_name(enum vfio_device_mig_state s)
+{
+	return shim_vfio_state_name(s);
+}
 
 static const struct {
 	const char *name;
@@ -144,7 +152,7 @@ static void fsm_why_unsupported(unsigned int flags, enum vfio_device_mig_state s
 	fsm_flags_str(fsm_states[s].needs & ~flags, need, sizeof(need));
 	fsm_flags_str(flags, have, sizeof(have));
 	snprintf(why, len, "%s needs migration flag(s) %s, the device advertises only %s",
-		 fsm_states[s].name, need, have);
+		 fsm_name(s), need, have);
 }
 
 /**
@@ -194,11 +202,11 @@ static int fsm_walk(unsigned int flags, enum vfio_device_mig_state from,
 		if (vfio_mig_get_next_state(&vdev, cur, to, &next)) {
 			if (cur == from)
 				snprintf(why, len, "no path: the kernel has no arc sequence from %s to %s",
-					 fsm_states[from].name, fsm_states[to].name);
+					 fsm_name(from), fsm_name(to));
 			else
 				snprintf(why, len, "no path: the kernel stops at %s on the way from %s to %s",
-					 fsm_states[cur].name, fsm_states[from].name,
-					 fsm_states[to].name);
+					 fsm_name(cur), fsm_name(from),
+					 fsm_name(to));
 			return 1;
 		}
 		path->state[path->n++] = next;
@@ -211,17 +219,10 @@ static int fsm_walk(unsigned int flags, enum vfio_device_mig_state from,
 static int fsm_parse_state(const char *arg, enum vfio_device_mig_state *s)
 {
 	size_t plen = strlen(FSM_STATE_PREFIX);
-	unsigned int i;
 
 	if (!strncasecmp(arg, FSM_STATE_PREFIX, plen))
 		arg += plen;
-	for (i = 0; i < FSM_NSTATES; i++) {
-		if (!strcasecmp(arg, fsm_states[i].name)) {
-			*s = i;
-			return 0;
-		}
-	}
-	return -EINVAL;
+	return shim_vfio_state_parse(arg, s) ? -EINVAL : 0;
 }
 
 /*
@@ -275,7 +276,7 @@ static void fsm_print_path(FILE *f, const struct fsm_path *path)
 	unsigned int i;
 
 	for (i = 0; i < path->n; i++)
-		fprintf(f, "%s%s", i ? " -> " : "", fsm_states[path->state[i]].name);
+		fprintf(f, "%s%s", i ? " -> " : "", fsm_name(path->state[i]));
 	fputc('\n', f);
 }
 
@@ -300,7 +301,7 @@ static void fsm_print_table(FILE *f, unsigned int flags)
 	for (cur = 0; cur < FSM_NSTATES; cur++) {
 		if (!fsm_supported(flags, cur))
 			continue;
-		fprintf(f, "%-13s", fsm_states[cur].name);
+		fprintf(f, "%-13s", fsm_name(cur));
 		for (to = 0; to < FSM_NSTATES; to++) {
 			if (vfio_mig_get_next_state(&vdev, cur, to, &next))
 				fprintf(f, "%3s", "-");
@@ -362,18 +363,18 @@ static int fsm_path_cmd(unsigned int flags, const char *from_arg,
 	ret = fsm_walk(flags, from, to, &path, why, sizeof(why));
 	if (ret < 0) {
 		apmig_fail("fsm", "%s -> %s: vfio_mig_get_next_state() walks in a loop",
-			   fsm_states[from].name, fsm_states[to].name);
+			   fsm_name(from), fsm_name(to));
 		return APMIG_EXIT_ERROR;
 	}
 	if (ret > 0) {
-		apmig_fail("fsm", "%s -> %s refused: %s", fsm_states[from].name,
-			   fsm_states[to].name, why);
+		apmig_fail("fsm", "%s -> %s refused: %s", fsm_name(from),
+			   fsm_name(to), why);
 		return APMIG_EXIT_REFUSED;
 	}
 	if (verbose) {
 		for (i = 1; i < path.n; i++)
-			printf("%s -> %s: %s\n", fsm_states[path.state[i - 1]].name,
-			       fsm_states[path.state[i]].name,
+			printf("%s -> %s: %s\n", fsm_name(path.state[i - 1]),
+			       fsm_name(path.state[i]),
 			       fsm_action(path.state[i - 1], path.state[i]));
 	}
 	fsm_print_path(stdout, &path);
