@@ -603,6 +603,11 @@ static struct file *vfio_ap_mig_set_state(struct vfio_device *vdev,
 			res = ERR_PTR(-ENODEV);
 		goto out_unlock;
 	}
+	/* Only VFIO_DEVICE_RESET leaves ERROR; the FSM would WARN on it. */
+	if (mig->state == VFIO_DEVICE_STATE_ERROR) {
+		res = ERR_PTR(-EINVAL);
+		goto out_unlock;
+	}
 	while (mig->state != new_state) {
 		ret = vfio_mig_get_next_state(vdev, mig->state, new_state, &next);
 		if (ret) {
