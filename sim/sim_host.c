@@ -592,7 +592,7 @@ enum vfio_device_mig_state sim_mdev_state(struct sim_mdev *m)
 
 /* vfio_ap_mig_host.h */
 
-bool vfio_ap_mig_host_is_se_guest(void)
+bool vfio_ap_mig_host_is_se_guest(struct ap_matrix_mdev *matrix_mdev)
 {
 	struct sim_host *h = sim_current_host;
 	bool se;

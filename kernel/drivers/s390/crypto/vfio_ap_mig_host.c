@@ -40,14 +40,25 @@ static int vfio_ap_mig_tapq(u16 apqn, u64 *gr2)
 }
 
 /**
- * vfio_ap_mig_host_is_se_guest - is this host a Secure Execution guest
+ * vfio_ap_mig_host_is_se_guest - is Secure Execution in play for an mdev
+ * @matrix_mdev: the mdev whose guest would migrate
  *
- * Return: true if AP queues here carry SE bind state and cannot migrate.
+ * Return: true if the mdev's KVM guest is protected, or this host is itself
+ * an SE guest: its AP queues carry SE bind state and cannot migrate.
  */
-bool vfio_ap_mig_host_is_se_guest(void)
+bool vfio_ap_mig_host_is_se_guest(struct ap_matrix_mdev *matrix_mdev)
 {
-	KUNIT_STATIC_STUB_REDIRECT(vfio_ap_mig_host_is_se_guest);
-	return ap_is_se_guest();
+	bool protected;
+
+	KUNIT_STATIC_STUB_REDIRECT(vfio_ap_mig_host_is_se_guest, matrix_mdev);
+
+	if (ap_is_se_guest())
+		return true;
+	/* kvm_s390_pv_is_protected() wants kvm->lock: take the update locks. */
+	vfio_ap_mdev_lock_for_update(matrix_mdev);
+	protected = matrix_mdev->kvm && kvm_s390_pv_is_protected(matrix_mdev->kvm);
+	vfio_ap_mdev_unlock_for_update(matrix_mdev);
+	return protected;
 }
 
 /**

@@ -16,8 +16,12 @@
 
 struct ap_matrix_mdev;
 
-/* True if this host runs as a Secure Execution guest: no migration. */
-bool vfio_ap_mig_host_is_se_guest(void);
+/*
+ * True if the guest of @matrix_mdev is a Secure Execution (protected) guest,
+ * or this host itself runs as one: AP queues then carry bind/associate state
+ * that cannot move.
+ */
+bool vfio_ap_mig_host_is_se_guest(struct ap_matrix_mdev *matrix_mdev);
 
 /*
  * Snapshot the configuration the guest of @matrix_mdev has now (its APCB)

@@ -369,7 +369,7 @@ vfio_ap_mig_file_create(struct ap_matrix_mdev *matrix_mdev,
 /* Secure Execution guests cannot be migrated with their AP queues. */
 static int vfio_ap_mig_refuse_se(struct ap_matrix_mdev *matrix_mdev)
 {
-	if (!vfio_ap_mig_host_is_se_guest())
+	if (!vfio_ap_mig_host_is_se_guest(matrix_mdev))
 		return 0;
 	dev_err_ratelimited(mdev_dev(matrix_mdev),
 			    "migration refused: AP queues of a Secure Execution guest cannot be migrated\n");

@@ -89,7 +89,7 @@ static int fake_read_config(struct ap_matrix_mdev *matrix_mdev,
 	return 0;
 }
 
-static bool fake_is_se_guest(void)
+static bool fake_is_se_guest(struct ap_matrix_mdev *matrix_mdev)
 {
 	return test_host()->se_guest;
 }
