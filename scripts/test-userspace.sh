@@ -16,14 +16,22 @@ rc=$?
 log="$dir/meson-logs/testlog.json"
 if [ -f "$log" ]; then
 	python3 - "$log" <<'PY' >>"${APMIG_RESULTS:-/dev/null}"
-import json, sys
+import json, re, sys
+# A cmocka program counts each of its cases; any other test counts once.
+ok_re = re.compile(r"^\[       OK \] ", re.M)
+bad_re = re.compile(r"^\[  (FAILED|ERROR)   ?\] (?!\d+ test)", re.M)
 ok = bad = 0
 for line in open(sys.argv[1]):
-    r = json.loads(line)["result"]
-    if r in ("OK", "EXPECTEDFAIL", "SKIP"):
-        ok += 1
-    else:
-        bad += 1
+    r = json.loads(line)
+    out = r.get("stdout", "") + r.get("stderr", "")
+    passed = r["result"] in ("OK", "EXPECTEDFAIL", "SKIP")
+    cases_ok, cases_bad = len(ok_re.findall(out)), len(bad_re.findall(out))
+    if cases_ok + cases_bad == 0:
+        cases_ok, cases_bad = (1, 0) if passed else (0, 1)
+    elif not passed and cases_bad == 0:
+        cases_bad = 1   # crashed or leaked after its cases
+    ok += cases_ok
+    bad += cases_bad
 print(f"RESULT userspace-tests {ok} {bad}")
 PY
 fi
