@@ -59,7 +59,7 @@ struct sim_mdev {
 	char name[80];
 	char uuid[APMIG_UUID_LEN + 1];
 	struct sim_host *host;
-	const struct vfio_migration_ops *drv_mig_ops;
+	bool protected_guest;	/* the KVM guest runs in Secure Execution */
 	unsigned long applies;
 	struct vfio_ap_mig_problem *problems;
 	size_t nr_problems, max_problems;
@@ -68,9 +68,6 @@ struct sim_mdev {
 /* A guest: the driver never looks inside struct kvm. */
 static char sim_kvm_storage;
 #define SIM_KVM ((struct kvm *)&sim_kvm_storage)
-
-/* The host whose device the calling thread is operating (see sim_mig_ops). */
-static __thread struct sim_host *sim_current_host;
 
 static struct sim_mdev *to_sim_mdev(struct ap_matrix_mdev *mm)
 {
@@ -188,41 +185,6 @@ static const struct vfio_device_ops sim_vfio_ap_ops = {
 	.ioctl = sim_device_ioctl,
 };
 
-/*
- * The migration ops as the VFIO core sees them: the driver's, with the
- * calling thread told which host it is on, for is_se_guest() (the only
- * host service without an mdev argument).
- */
-static struct file *sim_mig_set_state(struct vfio_device *vdev,
-				      enum vfio_device_mig_state new_state)
-{
-	struct sim_mdev *m = vdev_to_sim(vdev);
-	struct sim_host *prev = sim_current_host;
-	struct file *res;
-
-	sim_current_host = m->host;
-	res = m->drv_mig_ops->migration_set_state(vdev, new_state);
-	sim_current_host = prev;
-	return res;
-}
-
-static int sim_mig_get_state(struct vfio_device *vdev,
-			     enum vfio_device_mig_state *state)
-{
-	return vdev_to_sim(vdev)->drv_mig_ops->migration_get_state(vdev, state);
-}
-
-static int sim_mig_get_data_size(struct vfio_device *vdev, unsigned long *len)
-{
-	return vdev_to_sim(vdev)->drv_mig_ops->migration_get_data_size(vdev, len);
-}
-
-static const struct vfio_migration_ops sim_mig_ops = {
-	.migration_set_state = sim_mig_set_state,
-	.migration_get_state = sim_mig_get_state,
-	.migration_get_data_size = sim_mig_get_data_size,
-};
-
 static struct sim_mdev *sim_mdev_new(struct sim_host *h, const char *uuid)
 {
 	struct sim_mdev *m = calloc(1, sizeof(*m));
@@ -247,8 +209,6 @@ static struct sim_mdev *sim_mdev_new(struct sim_host *h, const char *uuid)
 	m->mdev.matrix.adm_max = h->aqm_max;
 	m->mdev.shadow_apcb = m->mdev.matrix;
 	vfio_ap_mig_init(&m->mdev);
-	m->drv_mig_ops = m->mdev.vdev.mig_ops;
-	m->mdev.vdev.mig_ops = &sim_mig_ops;
 	h->mdevs[h->nr_mdevs++] = m;
 	return m;
 }
@@ -558,6 +518,13 @@ int sim_mdev_guest_config(struct sim_mdev *m, struct vfio_ap_mig_config *cfg)
 	return vfio_ap_mig_host_read_config(&m->mdev, cfg);
 }
 
+void sim_mdev_set_protected(struct sim_mdev *m, bool protected_guest)
+{
+	mutex_lock(&m->host->lock);
+	m->protected_guest = protected_guest;
+	mutex_unlock(&m->host->lock);
+}
+
 unsigned long sim_mdev_applies(const struct sim_mdev *m)
 {
 	return m->applies;
@@ -586,7 +553,7 @@ enum vfio_device_mig_state sim_mdev_state(struct sim_mdev *m)
 {
 	enum vfio_device_mig_state s = VFIO_DEVICE_STATE_ERROR;
 
-	m->drv_mig_ops->migration_get_state(&m->mdev.vdev, &s);
+	m->mdev.vdev.mig_ops->migration_get_state(&m->mdev.vdev, &s);
 	return s;
 }
 
@@ -594,14 +561,12 @@ enum vfio_device_mig_state sim_mdev_state(struct sim_mdev *m)
 
 bool vfio_ap_mig_host_is_se_guest(struct ap_matrix_mdev *matrix_mdev)
 {
-	struct sim_host *h = sim_current_host;
+	struct sim_mdev *m = to_sim_mdev(matrix_mdev);
 	bool se;
 
-	if (!h)
-		return false;
-	mutex_lock(&h->lock);
-	se = h->se_guest;
-	mutex_unlock(&h->lock);
+	mutex_lock(&m->host->lock);
+	se = m->host->se_guest || (m->mdev.kvm && m->protected_guest);
+	mutex_unlock(&m->host->lock);
 	return se;
 }
 

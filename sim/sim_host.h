@@ -42,6 +42,7 @@ const char *sim_host_label(const struct sim_host *host);
 const struct apmig_host *sim_host_tree(const struct sim_host *host);
 
 /* Knobs */
+/* The host itself runs as a Secure Execution guest (ap_is_se_guest()). */
 void sim_host_set_se_guest(struct sim_host *host, bool se);
 /* TAPQ of @apqn answers -ENODEV (Q_NOT_AVAIL) or -EIO; @apqn -1: none. */
 void sim_host_fail_tapq(struct sim_host *host, int apqn, int err);
@@ -75,6 +76,8 @@ void sim_mdev_get(struct sim_mdev *m, struct ap_matrix *assigned,
  * now (knobs apply); free with vfio_ap_mig_config_free().
  */
 int sim_mdev_guest_config(struct sim_mdev *m, struct vfio_ap_mig_config *cfg);
+/* The mdev's KVM guest is protected (kvm_s390_pv_is_protected()). */
+void sim_mdev_set_protected(struct sim_mdev *m, bool protected_guest);
 /* Successful vfio_ap_mig_host_apply() calls on this mdev. */
 unsigned long sim_mdev_applies(const struct sim_mdev *m);
 /* Problems reported by the last check/apply with this mdev as destination. */
