@@ -5,6 +5,7 @@
  * (vfio_ap_mig_check), every problem worded by vfio_ap_mig_format_problem.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,43 @@ static const char *const check_dest_names[] = {
 	[CHECK_DEST_SYSFS] = "sysfs",
 	[CHECK_DEST_MDEVCTL] = "mdevctl",
 };
+
+/* What does not change the verdict but an orchestrator should know. */
+#define CHECK_MAX_WARNINGS	4
+struct check_warnings {
+	char text[CHECK_MAX_WARNINGS][160];
+	size_t n;
+};
+
+static void check_warn(struct check_warnings *w, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void check_warn(struct check_warnings *w, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (w->n == CHECK_MAX_WARNINGS)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(w->text[w->n++], sizeof(w->text[0]), fmt, ap);
+	va_end(ap);
+}
+
+/* The warnings of a check of @cfg against @tgt's mdev @dest. */
+static void check_warnings(const struct vfio_ap_mig_config *cfg,
+			   struct apmig_host *tgt, const char *dest,
+			   struct check_warnings *w)
+{
+	const struct apmig_mdev *m = apmig_host_mdev(tgt, dest);
+
+	if (!tgt->migratable)
+		check_warn(w, "the target's vfio_ap does not advertise 'migratable'");
+	if (m && (!bitmap_equal(m->apm, cfg->apm, VFIO_AP_MIG_IDS) ||
+		  !bitmap_equal(m->aqm, cfg->aqm, VFIO_AP_MIG_IDS) ||
+		  !bitmap_equal(m->adm, cfg->adm, VFIO_AP_MIG_IDS)))
+		check_warn(w, "mdev %s holds a matrix other than the guest's configuration: the migration replaces it",
+			   m->uuid);
+}
 
 static void check_collect(void *ctx, const struct vfio_ap_mig_problem *p)
 {
@@ -148,7 +186,7 @@ static int check_load_target(const struct check_args *a,
 
 static void check_print_text(const struct check_args *a,
 			     const struct vfio_ap_mig_config *cfg,
-			     bool has_guest, const struct apmig_host *tgt,
+			     bool has_guest, const struct check_warnings *w,
 			     const char *dest, enum check_dest how,
 			     const struct check_problems *pr)
 {
@@ -179,8 +217,8 @@ static void check_print_text(const struct check_args *a,
 		       a->target_mdevctl);
 		break;
 	}
-	if (!tgt->migratable)
-		printf("warning: the target's vfio_ap does not advertise 'migratable'\n");
+	for (i = 0; i < w->n; i++)
+		printf("warning: %s\n", w->text[i]);
 	if (!pr->n) {
 		printf("verdict: compatible\n");
 		return;
@@ -216,6 +254,7 @@ static struct json_object *check_problem_json(const struct vfio_ap_mig_problem *
 static int check_print_json(const struct check_args *a,
 			    const struct vfio_ap_mig_config *cfg,
 			    bool has_guest, const struct apmig_host *tgt,
+			    const struct check_warnings *w,
 			    const char *dest, enum check_dest how,
 			    const struct check_problems *pr)
 {
@@ -251,9 +290,8 @@ static int check_print_json(const struct check_args *a,
 	for (i = 0; i < pr->n; i++)
 		json_object_array_add(arr, check_problem_json(&pr->v[i]));
 	json_object_object_add(obj, "problems", arr);
-	if (!tgt->migratable)
-		json_object_array_add(warn, json_object_new_string(
-			"the target's vfio_ap does not advertise 'migratable'"));
+	for (i = 0; i < w->n; i++)
+		json_object_array_add(warn, json_object_new_string(w->text[i]));
 	json_object_object_add(obj, "warnings", warn);
 
 	ret = apmig_json_print(stdout, obj);
@@ -323,6 +361,7 @@ static int cmd_check(int argc, char *argv[])
 {
 	struct check_args a = { 0 };
 	struct check_problems pr = { 0 };
+	struct check_warnings warn = { 0 };
 	struct apmig_mdevctl_def def;
 	struct vfio_ap_mig_config cfg;
 	struct vfio_ap_mig_target tgt;
@@ -354,13 +393,14 @@ static int cmd_check(int argc, char *argv[])
 		ret = apmig_fail("check", "out of memory");
 		goto out_free_host;
 	}
+	check_warnings(&cfg, host, how == CHECK_DEST_NONE ? NULL : dest, &warn);
 	if (a.json) {
-		if (check_print_json(&a, &cfg, has_guest, host, dest, how, &pr)) {
+		if (check_print_json(&a, &cfg, has_guest, host, &warn, dest, how, &pr)) {
 			ret = apmig_fail("check", "cannot write the output");
 			goto out_free_host;
 		}
 	} else {
-		check_print_text(&a, &cfg, has_guest, host, dest, how, &pr);
+		check_print_text(&a, &cfg, has_guest, &warn, dest, how, &pr);
 	}
 	ret = pr.n ? APMIG_EXIT_REFUSED : APMIG_EXIT_OK;
 out_free_host:

@@ -58,6 +58,7 @@ static const char *dec_flags_str(uint16_t flags)
 	}
 }
 
+/* "MASKS", "QUEUES", or NULL for a section this reader does not know. */
 static const char *dec_section_name(uint16_t type)
 {
 	switch (type) {
@@ -66,8 +67,7 @@ static const char *dec_section_name(uint16_t type)
 	case VFIO_AP_MIG_SEC_QUEUES:
 		return "QUEUES";
 	default:
-		return type & VFIO_AP_MIG_SEC_OPTIONAL ? "optional, skipped" :
-							 "unknown";
+		return NULL;
 	}
 }
 
@@ -181,8 +181,12 @@ static void dec_text_section(const struct dec_record *r, uint16_t type,
 	const struct vfio_ap_mig_config *cfg = r->cfg;
 	u32 i;
 
-	printf("  section %s (0x%04x) at offset %" PRIu64 ": %u bytes\n",
-	       dec_section_name(type), type, r->offset + off, len);
+	if (dec_section_name(type))
+		printf("  section %s (0x%04x) at offset %" PRIu64 ": %u bytes\n",
+		       dec_section_name(type), type, r->offset + off, len);
+	else
+		printf("  section 0x%04x (unknown, optional: skipped) at offset %" PRIu64 ": %u bytes\n",
+		       type, r->offset + off, len);
 	if (type == VFIO_AP_MIG_SEC_MASKS) {
 		printf("    adapters:        ");
 		apmig_print_ids(stdout, cfg->apm, 2);
@@ -247,7 +251,8 @@ static void dec_json_section(const struct dec_record *r, uint16_t type,
 
 	json_object_object_add(s, "offset", json_object_new_int64((int64_t)(r->offset + off)));
 	json_object_object_add(s, "type", json_object_new_int(type));
-	json_object_object_add(s, "name", json_object_new_string(dec_section_name(type)));
+	json_object_object_add(s, "name", dec_section_name(type) ?
+			       json_object_new_string(dec_section_name(type)) : NULL);
 	json_object_object_add(s, "optional",
 			       json_object_new_boolean(type & VFIO_AP_MIG_SEC_OPTIONAL));
 	json_object_object_add(s, "length", json_object_new_int64(len));

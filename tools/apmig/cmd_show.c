@@ -87,13 +87,13 @@ static struct json_object *col_hwtype(const void *row)
 	return r->card ? json_object_new_int((int)r->card->raw_hwtype) : NULL;
 }
 
-/* lszcrypt prints the depth attribute plus one: the number of slots. */
+/* The card's depth attribute: request slots per queue (TAPQ qd + 1). */
 static struct json_object *col_depth(const void *row)
 {
 	const struct show_row *r = row;
 
 	return r->card && r->card->depth >= 0 ?
-	       json_object_new_int(r->card->depth + 1) : NULL;
+	       json_object_new_int(r->card->depth) : NULL;
 }
 
 static struct json_object *col_functions(const void *row)
