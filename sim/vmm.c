@@ -63,6 +63,7 @@ struct sim_vmm {
 	size_t max_events;
 	u64 t0, t_stop, t_copied, t_running;
 	bool src_stopped;
+	int first_failed;		/* the side that gave up first, -1 */
 };
 
 static u64 vmm_now(void)
@@ -165,6 +166,10 @@ static void vmm_note(struct vmm_side *s, enum sim_event_kind kind,
 static int vmm_fail(struct vmm_side *s, int err, const char *step)
 {
 	if (!s->err) {
+		pthread_mutex_lock(&s->vmm->lock);
+		if (s->vmm->first_failed < 0)
+			s->vmm->first_failed = s->id;
+		pthread_mutex_unlock(&s->vmm->lock);
 		s->err = err ? err : -EIO;
 		snprintf(s->why, sizeof(s->why), "%s: %s: %s",
 			 sim_side_name(s->id), step, strerror(-s->err));
@@ -208,7 +213,7 @@ static int vmm_set_state(struct vmm_side *s, enum vfio_device_mig_state new,
 	if (ret) {
 		if (recover == VFIO_DEVICE_STATE_ERROR)
 			goto reset;
-		ev.from = new;
+		ev.from = s->state;
 		ev.to = recover;
 		ev.err = shim_vfio_set_state(s->devfd, recover, NULL);
 		vmm_event(s, SIM_EV_SET, &ev);
@@ -546,10 +551,8 @@ static void *vmm_src_main(void *arg)
 	precopy = s->vmm->opts->precopy && (s->flags & VFIO_MIGRATION_PRE_COPY);
 	ev.err = shim_vfio_get_data_size(s->devfd, &ev.bytes);
 	vmm_event(s, SIM_EV_DATA_SIZE, &ev);
-	if (ev.err) {
-		vmm_fail(s, ev.err, "VFIO_DEVICE_FEATURE_MIG_DATA_SIZE");
-		goto out_recover;
-	}
+	if (ev.err)
+		ev.bytes = 0;	/* QEMU goes on with its default size */
 	bufsz = s->vmm->opts->src_buf;
 	if (!bufsz)
 		bufsz = ev.bytes && ev.bytes < VMM_SRC_BUF_MAX ? ev.bytes :
@@ -779,7 +782,7 @@ static int vmm_side_init(struct sim_vmm *vmm, enum sim_side id,
 int sim_vmm_migrate(struct sim_mdev *src, struct sim_mdev *dst,
 		    const struct sim_vmm_opts *opts, struct sim_vmm_result *res)
 {
-	struct sim_vmm vmm = { .opts = opts, .res = res };
+	struct sim_vmm vmm = { .opts = opts, .res = res, .first_failed = -1 };
 	int sv[2], ret;
 
 	memset(res, 0, sizeof(*res));
@@ -816,14 +819,13 @@ int sim_vmm_migrate(struct sim_mdev *src, struct sim_mdev *dst,
 		res->downtime_ns = vmm.t_running - vmm.t_stop;
 	if (vmm.src_stopped && vmm.t_copied > vmm.t_stop)
 		res->stopcopy_ns = vmm.t_copied - vmm.t_stop;
-	if (vmm.side[SIM_DST].err) {
-		res->status = vmm.side[SIM_DST].err;
-		res->failed_side = SIM_DST;
-		snprintf(res->why, sizeof(res->why), "%s", vmm.side[SIM_DST].why);
-	} else if (vmm.side[SIM_SRC].err) {
-		res->status = vmm.side[SIM_SRC].err;
-		res->failed_side = SIM_SRC;
-		snprintf(res->why, sizeof(res->why), "%s", vmm.side[SIM_SRC].why);
+	/* the root cause is the side that gave up first */
+	if (vmm.first_failed >= 0) {
+		struct vmm_side *f = &vmm.side[vmm.first_failed];
+
+		res->status = f->err;
+		res->failed_side = f->id;
+		snprintf(res->why, sizeof(res->why), "%s", f->why);
 	}
 	res->src_devfd = vmm.side[SIM_SRC].devfd;
 	res->dst_devfd = vmm.side[SIM_DST].devfd;

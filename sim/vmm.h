@@ -96,8 +96,8 @@ struct sim_event {
 };
 
 struct sim_vmm_result {
-	int status;		/* 0 migrated, else the first -errno */
-	enum sim_side failed_side;
+	int status;		/* 0 migrated, else -errno of the root cause */
+	enum sim_side failed_side;	/* the side that gave up first */
 	char why[256];		/* "<side>: <step>: <strerror>" when failed */
 	bool src_stopped;	/* the source guest was stopped at some point */
 	bool src_running;	/* the source guest runs at the end */
@@ -105,7 +105,8 @@ struct sim_vmm_result {
 	int src_devfd;		/* open device fd of the side left running, */
 	int dst_devfd;		/* else -1 (that QEMU exited) */
 	u64 bytes[2][SIM_PHASE_NR];	/* per side and phase: read / written */
-	u64 downtime_ns;	/* source stop -> a guest running again */
+	u64 downtime_ns;	/* stop-and-copy window: source guest stopped ->
+				 * a guest (destination, else source) running */
 	u64 stopcopy_ns;	/* source stop -> stop-copy data all read */
 	u64 total_ns;
 	struct sim_event *events;

@@ -1,0 +1,618 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * End-to-end tests of the simulator: the driver on two simulated hosts
+ * loaded from the fixture trees, driven by the VMMs in QEMU's order, with
+ * and without pre-copy and switchover-ack, and the scenarios of issue 5:
+ * (a) an incompatible target found in pre-copy, (b) the source guest's
+ * configuration changing before stop-copy, (c) the target host changing
+ * after the pre-copy check, (d) a reset in the middle of each phase on
+ * each side. Each run must leave no fd, file, allocation or WARN behind.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <linux/bitmap.h>
+
+#include "apmig_host.h"
+#include "sim_host.h"
+#include "vfio_ap_mig_rules.h"
+#include "vmm.h"
+
+#include <shim/bug.h>
+#include <shim/log.h>
+#include <shim/slab.h>
+#include <shim/vfs.h>
+
+#ifndef FIXTURES
+#define FIXTURES "tests/fixtures/hosts"
+#endif
+
+#define SRC_GUEST	"8ab1a2c4-5d3e-4f60-9a7b-0c1d2e3f4a5b"
+#define DST		"5f2e9a10-3b4c-4d5e-8f60-718293a4b5c6"
+#define DST_SPARE	"2d3c4b5a-6978-4a1b-8c2d-3e4f5a6b7c8d"
+#define NEW_UUID	"0b6a2c1d-7e8f-4a90-b1c2-d3e4f5a6b7c8"
+
+#define APQN(a, d)	VFIO_AP_MIG_APQN(a, d)
+
+struct world {
+	struct sim_host *src_host, *dst_host;
+	struct sim_mdev *src, *dst;
+	struct ap_matrix dst_before;	/* the destination mdev before */
+	long slab_base;
+};
+
+static struct sim_host *load(const char *name, const char *label)
+{
+	struct apmig_error err = {};
+	struct sim_host *h = NULL;
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", FIXTURES, name);
+	if (sim_host_load(&h, label, path, &err))
+		fail_msg("loading %s: %s", path, err.msg);
+	return h;
+}
+
+static void world_init(struct world *w, const char *target, const char *uuid)
+{
+	memset(w, 0, sizeof(*w));
+	shim_log_clear();
+	shim_bug_reset();
+	w->slab_base = shim_slab_live();
+	w->src_host = load("src-a", "source");
+	w->dst_host = load(target, "target");
+	w->src = sim_host_mdev(w->src_host, SRC_GUEST);
+	assert_non_null(w->src);
+	w->dst = sim_host_mdev(w->dst_host, uuid);
+	if (!w->dst)
+		assert_int_equal(sim_host_create_mdev(w->dst_host, uuid, &w->dst), 0);
+	sim_mdev_get(w->dst, &w->dst_before, NULL);
+}
+
+/* Nothing left behind by the driver, the shim or the simulator. */
+static void world_fini(struct world *w, struct sim_vmm_result *res)
+{
+	sim_vmm_result_release(res);
+	assert_int_equal(shim_fd_count(), 0);
+	assert_int_equal(shim_files_alive(), 0);
+	sim_host_free(w->src_host);
+	sim_host_free(w->dst_host);
+	assert_int_equal(shim_slab_live(), w->slab_base);
+	assert_int_equal(shim_bug_warnings(), 0);
+}
+
+static bool matrix_equal(const struct ap_matrix *a, const struct ap_matrix *b)
+{
+	return bitmap_equal(a->apm, b->apm, 256) &&
+	       bitmap_equal(a->aqm, b->aqm, 256) &&
+	       bitmap_equal(a->adm, b->adm, 256);
+}
+
+/* The destination's guest now has exactly what the source's guest had. */
+static void assert_guest_moved(struct world *w, const struct ap_matrix *src_guest)
+{
+	struct ap_matrix assigned, guest;
+
+	sim_mdev_get(w->dst, &assigned, &guest);
+	assert_true(matrix_equal(&guest, src_guest));
+	assert_true(matrix_equal(&assigned, src_guest));
+	assert_int_equal(sim_mdev_applies(w->dst), 1);
+}
+
+/* Nothing changed on the destination, the source guest runs. */
+static void assert_refused_cleanly(struct world *w, struct sim_vmm_result *res)
+{
+	struct ap_matrix assigned;
+
+	assert_int_not_equal(res->status, 0);
+	assert_true(res->src_running);
+	assert_false(res->dst_running);
+	assert_int_equal(res->dst_devfd, -1);	/* destination QEMU exited */
+	sim_mdev_get(w->dst, &assigned, NULL);
+	assert_true(matrix_equal(&assigned, &w->dst_before));
+	assert_int_equal(sim_mdev_applies(w->dst), 0);
+}
+
+/* The SETs one side issued, as "FROM>TO:err" joined by spaces. */
+static void sets_of(const struct sim_vmm_result *res, enum sim_side side,
+		    char *buf, size_t len)
+{
+	static const char *const n[] = { "E", "S", "R", "SC", "RS", "RP", "PC", "PP" };
+	size_t i, used = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < res->nr_events && used < len; i++) {
+		const struct sim_event *e = &res->events[i];
+
+		if (e->side != side)
+			continue;
+		if (e->kind == SIM_EV_RESET)
+			used += snprintf(buf + used, len - used, "%sRESET",
+					 used ? " " : "");
+		if (e->kind != SIM_EV_SET)
+			continue;
+		used += snprintf(buf + used, len - used, "%s%s>%s%s",
+				 used ? " " : "", n[e->from], n[e->to],
+				 e->err ? "!" : "");
+	}
+}
+
+/* Tests QEMU's pre-copy flow with switchover-ack, transition by transition. */
+static void test_migrate_precopy_switchover_ack(void **state)
+{
+	struct sim_vmm_opts o = { .precopy = true, .switchover_ack = true };
+	struct sim_vmm_result res;
+	struct ap_matrix src_guest;
+	struct world w;
+	char sets[512];
+	size_t rec;
+
+	world_init(&w, "dst-ok", DST);
+	sim_mdev_get(w.src, NULL, &src_guest);
+	rec = vfio_ap_mig_config_record_size(4);
+	assert_int_equal(sim_vmm_migrate(w.src, w.dst, &o, &res), 0);
+	assert_int_equal(res.status, 0);
+	assert_true(res.src_stopped);
+	assert_true(res.dst_running);
+	assert_int_equal(res.src_devfd, -1);	/* source QEMU exited */
+	assert_guest_moved(&w, &src_guest);
+	sets_of(&res, SIM_SRC, sets, sizeof(sets));
+	assert_string_equal(sets, "R>PC PC>PP PP>SC SC>SC SC>S");
+	sets_of(&res, SIM_DST, sets, sizeof(sets));
+	assert_string_equal(sets, "R>RS RS>RP RP>R");
+	assert_int_equal(res.bytes[SIM_SRC][SIM_PHASE_PRECOPY], rec);
+	assert_int_equal(res.bytes[SIM_SRC][SIM_PHASE_STOPCOPY],
+			 VFIO_AP_MIG_UNCHANGED_RECORD_SIZE);
+	assert_int_equal(res.bytes[SIM_DST][SIM_PHASE_PRECOPY], rec);
+	assert_int_equal(res.bytes[SIM_DST][SIM_PHASE_STOPCOPY],
+			 VFIO_AP_MIG_UNCHANGED_RECORD_SIZE);
+	assert_true(res.downtime_ns > 0 && res.stopcopy_ns > 0);
+	world_fini(&w, &res);
+}
+
+/* Tests the STOP_COPY-only flow and odd chunk sizes on every hop. */
+static void test_migrate_without_precopy_chunked(void **state)
+{
+	struct sim_vmm_opts o = { .src_buf = 7, .dst_buf = 3, .wire_chunk = 5 };
+	struct sim_vmm_result res;
+	struct ap_matrix src_guest;
+	struct world w;
+	char sets[512];
+
+	world_init(&w, "dst-ok", DST);
+	sim_mdev_get(w.src, NULL, &src_guest);
+	assert_int_equal(sim_vmm_migrate(w.src, w.dst, &o, &res), 0);
+	assert_int_equal(res.status, 0);
+	assert_guest_moved(&w, &src_guest);
+	sets_of(&res, SIM_SRC, sets, sizeof(sets));
+	assert_string_equal(sets, "R>RP RP>S S>SC SC>S");
+	assert_int_equal(res.bytes[SIM_SRC][SIM_PHASE_PRECOPY], 0);
+	assert_int_equal(res.bytes[SIM_SRC][SIM_PHASE_STOPCOPY],
+			 vfio_ap_mig_config_record_size(4));
+	assert_int_equal(res.bytes[SIM_DST][SIM_PHASE_STOPCOPY],
+			 res.bytes[SIM_SRC][SIM_PHASE_STOPCOPY]);
+	world_fini(&w, &res);
+}
+
+/* Tests that the migration lands in a new mdev on the target. */
+static void test_migrate_into_created_mdev(void **state)
+{
+	struct sim_vmm_opts o = { .precopy = true };
+	struct sim_vmm_result res;
+	struct ap_matrix src_guest;
+	struct world w;
+
+	world_init(&w, "dst-ok", NEW_UUID);
+	sim_mdev_get(w.src, NULL, &src_guest);
+	/* adapter 03 is DST's: a new mdev cannot take it */
+	assert_int_equal(sim_vmm_migrate(w.src, w.dst, &o, &res), 0);
+	assert_int_equal(res.status, -ENXIO);
+	assert_int_equal(shim_log_grep("owner"), 2);
+	sim_vmm_result_release(&res);
+	/* the administrator frees it; now it lands in the new mdev */
+	assert_int_equal(sim_mdev_unassign(sim_host_mdev(w.dst_host, DST),
+					   SIM_ADAPTER, 0x03), 0);
+	assert_int_equal(sim_vmm_migrate(w.src, w.dst, &o, &res), 0);
+	assert_int_equal(res.status, 0);
+	assert_guest_moved(&w, &src_guest);
+	world_fini(&w, &res);
+}
+
+/* (a) Tests a target found incompatible in pre-copy: the source never stops. */
+static void test_incompatible_target_precopy(void **state)
+{
+	struct sim_vmm_opts o = { .precopy = true, .switchover_ack = true };
+	const struct vfio_ap_mig_problem *p;
+	struct sim_vmm_result res;
+	struct world w;
+	char sets[512];
+	size_t n;
+
+	world_init(&w, "dst-bad", DST);
+	assert_int_equal(sim_vmm_migrate(w.src, w.dst, &o, &res), 0);
+	assert_int_equal(res.status, -ENXIO);
+	assert_int_equal(res.failed_side, SIM_DST);
+	assert_false(res.src_stopped);
+	assert_refused_cleanly(&w, &res);
+	sets_of(&res, SIM_SRC, sets, sizeof(sets));
+	assert_string_equal(sets, "R>PC PC>R");
+	n = sim_mdev_problems(w.dst, &p);
+	assert_int_equal(n, 7);
+	assert_int_equal(shim_log_grep("target " DST ": migration refused: queue 03.0004: AP type"), 1);
+	assert_int_equal(shim_log_grep("control domain 0x0004"), 1);
+	assert_int_equal(res.bytes[SIM_SRC][SIM_PHASE_STOPCOPY], 0);
+	world_fini(&w, &res);
+}
+
+/* Tests the same target without pre-copy: stopped, refused, resumed. */
+static void test_incompatible_target_stop_copy(void **state)
+{
+	struct sim_vmm_opts o = { .precopy = false };
+	struct sim_vmm_result res;
+	struct world w;
+	char sets[512];
+
+	world_init(&w, "dst-bad", DST);
+	assert_int_equal(sim_vmm_migrate(w.src, w.dst, &o, &res), 0);
+	assert_int_equal(res.status, -ENXIO);
+	assert_true(res.src_stopped);
+	assert_refused_cleanly(&w, &res);
+	sets_of(&res, SIM_SRC, sets, sizeof(sets));
+	assert_string_equal(sets, "R>RP RP>S S>SC SC>S S>RP RP>R");
+	world_fini(&w, &res);
+}
+
+struct change_ctx {
+	struct world *w;
+	int calls;
+};
+
+/* (b) hook: a domain leaves the running source guest before stop-copy. */
+static void hook_change_source(struct sim_vmm *vmm, void *ctx,
+			       enum sim_point point, unsigned int count)
+{
+	struct change_ctx *c = ctx;
+
+	if (point != SIM_PT_SRC_PRECOPY_DONE)
+		return;
+	assert_int_equal(sim_mdev_unassign(c->w->src, SIM_DOMAIN, 0x2a), 0);
+	c->calls++;
+}
+
+/* (b) Tests that the destination receives and checks the changed config. */
+static void test_source_changes_before_stop_copy(void **state)
+{
+	struct world w;
+	struct change_ctx c = { .w = &w };
+	struct sim_vmm_opts o = { .precopy = true, .switchover_ack = true,
+				  .hook = hook_change_source, .hook_ctx = &c };
+	struct sim_vmm_result res;
+	struct ap_matrix src_guest;
+
+	world_init(&w, "dst-ok", DST);
+	assert_int_equal(sim_vmm_migrate(w.src, w.dst, &o, &res), 0);
+	assert_int_equal(c.calls, 1);
+	assert_int_equal(res.status, 0);
+	sim_mdev_get(w.src, NULL, &src_guest);	/* the changed guest */
+	assert_int_equal(bitmap_weight(src_guest.aqm, 256), 1);
+	assert_guest_moved(&w, &src_guest);
+	/* stop-copy carried a whole new record, not the short trailer */
+	assert_int_equal(res.bytes[SIM_SRC][SIM_PHASE_STOPCOPY],
+			 vfio_ap_mig_config_record_size(2));
+	world_fini(&w, &res);
+}
+
+/* (c) hook: after the pre-copy check, a target queue leaves vfio_ap. */
+static void hook_change_target(struct sim_vmm *vmm, void *ctx,
+			       enum sim_point point, unsigned int count)
+{
+	struct change_ctx *c = ctx;
+
+	if (point != SIM_PT_SRC_PRECOPY_DONE)
+		return;
+	assert_int_equal(sim_host_unbind(c->w->dst_host, APQN(0x05, 0x2a)), 0);
+	c->calls++;
+}
+
+/* (c) Tests a refusal at RESUMING -> STOP: nothing applied, source resumes. */
+static void test_target_changes_after_check(void **state)
+{
+	struct world w;
+	struct change_ctx c = { .w = &w };
+	struct sim_vmm_opts o = { .precopy = true, .switchover_ack = true,
+				  .hook = hook_change_target, .hook_ctx = &c };
+	const struct vfio_ap_mig_problem *p;
+	struct sim_vmm_result res;
+	char sets[512];
+
+	world_init(&w, "dst-ok", DST);
+	assert_int_equal(sim_vmm_migrate(w.src, w.dst, &o, &res), 0);
+	assert_int_equal(c.calls, 1);
+	assert_int_equal(res.status, -ENXIO);
+	assert_int_equal(res.failed_side, SIM_DST);
+	assert_true(res.src_stopped);
+	assert_refused_cleanly(&w, &res);
+	assert_int_equal(sim_mdev_problems(w.dst, &p), 1);
+	assert_int_equal(p[0].what, VFIO_AP_MIG_CHAR_BINDING);
+	assert_int_equal(p[0].id, APQN(0x05, 0x2a));
+	assert_int_equal(shim_log_grep("nothing applied"), 1);
+	sets_of(&res, SIM_DST, sets, sizeof(sets));
+	assert_string_equal(sets, "R>RS RS>RP! RESET");
+	sets_of(&res, SIM_SRC, sets, sizeof(sets));
+	assert_string_equal(sets, "R>PC PC>PP PP>SC SC>SC SC>S S>RP RP>R");
+	world_fini(&w, &res);
+}
+
+struct reset_ctx {
+	enum sim_point at;
+	enum sim_side side;
+	int resets;
+};
+
+static void hook_reset(struct sim_vmm *vmm, void *ctx, enum sim_point point,
+		       unsigned int count)
+{
+	struct reset_ctx *r = ctx;
+
+	if (point != r->at || count != 1)
+		return;
+	assert_int_equal(sim_vmm_reset(vmm, r->side), 0);
+	r->resets++;
+}
+
+/* (d) Tests a device reset in the middle of each phase, on each side. */
+static void test_reset_mid_phase(void **state)
+{
+	static const struct { enum sim_point at; enum sim_side side; } cases[] = {
+		{ SIM_PT_SRC_SETUP_DONE, SIM_SRC },
+		{ SIM_PT_SRC_PRECOPY_CHUNK, SIM_SRC },
+		{ SIM_PT_SRC_STOPPED, SIM_SRC },
+		{ SIM_PT_SRC_STOPCOPY_CHUNK, SIM_SRC },
+		{ SIM_PT_DST_SETUP_DONE, SIM_DST },
+		{ SIM_PT_DST_CHUNK, SIM_DST },
+		{ SIM_PT_SRC_PRECOPY_CHUNK, SIM_DST },
+		{ SIM_PT_SRC_STOPPED, SIM_DST },
+	};
+	size_t i;
+	int pre;
+
+	for (pre = 0; pre < 2; pre++) {
+		for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+			struct reset_ctx r = { .at = cases[i].at, .side = cases[i].side };
+			struct sim_vmm_opts o = { .precopy = pre, .switchover_ack = pre,
+						  .src_buf = 64, .dst_buf = 64,
+						  .hook = hook_reset, .hook_ctx = &r };
+			struct sim_vmm_result res;
+			struct world w;
+
+			/*
+			 * Without pre-copy the source has no session before
+			 * STOP_COPY: a reset there ends nothing and the
+			 * migration rightly goes on (checked below).
+			 */
+			if (!pre && (cases[i].at == SIM_PT_SRC_PRECOPY_CHUNK ||
+				     (cases[i].side == SIM_SRC &&
+				      (cases[i].at == SIM_PT_SRC_SETUP_DONE ||
+				       cases[i].at == SIM_PT_SRC_STOPPED))))
+				continue;
+			world_init(&w, "dst-ok", DST);
+			assert_int_equal(sim_vmm_migrate(w.src, w.dst, &o, &res), 0);
+			if (r.resets != 1)
+				fail_msg("precopy %d: %s on the %s: hook ran %d times",
+					 pre, sim_point_name(r.at),
+					 sim_side_name(r.side), r.resets);
+			if (res.status == 0)
+				fail_msg("precopy %d: reset of the %s at %s: migrated",
+					 pre, sim_side_name(r.side),
+					 sim_point_name(r.at));
+			assert_refused_cleanly(&w, &res);
+			world_fini(&w, &res);
+		}
+	}
+}
+
+/* Tests TAPQ failing on the source: saving cannot start, guest runs on. */
+static void test_tapq_fails_on_source(void **state)
+{
+	struct sim_vmm_opts o = { .precopy = true };
+	struct sim_vmm_result res;
+	struct world w;
+	char sets[256];
+
+	world_init(&w, "dst-ok", DST);
+	sim_host_fail_tapq(w.src_host, APQN(0x05, 0x04), -EIO);
+	assert_int_equal(sim_vmm_migrate(w.src, w.dst, &o, &res), 0);
+	assert_int_equal(res.status, -EIO);
+	assert_int_equal(res.failed_side, SIM_SRC);
+	assert_false(res.src_stopped);
+	assert_true(res.src_running);
+	/* once for the data size query, once for RUNNING -> PRE_COPY */
+	assert_int_equal(shim_log_grep("cannot read queue 05.0004"), 2);
+	sets_of(&res, SIM_SRC, sets, sizeof(sets));
+	assert_string_equal(sets, "R>PC! R>R R>R");
+	assert_int_equal(sim_mdev_applies(w.dst), 0);
+	world_fini(&w, &res);
+}
+
+/* Tests TAPQ on the target: a queue answering Q_NOT_AVAIL, then an error. */
+static void test_tapq_fails_on_target(void **state)
+{
+	struct sim_vmm_opts o = { .precopy = true, .switchover_ack = true };
+	const struct vfio_ap_mig_problem *p;
+	struct sim_vmm_result res;
+	struct world w;
+
+	world_init(&w, "dst-ok", DST);
+	sim_host_fail_tapq(w.dst_host, APQN(0x03, 0x2a), -ENODEV);
+	assert_int_equal(sim_vmm_migrate(w.src, w.dst, &o, &res), 0);
+	assert_int_equal(res.status, -ENXIO);
+	assert_refused_cleanly(&w, &res);
+	assert_int_equal(sim_mdev_problems(w.dst, &p), 1);
+	assert_int_equal(p[0].what, VFIO_AP_MIG_CHAR_EXISTS);
+	assert_int_equal(p[0].id, APQN(0x03, 0x2a));
+	world_fini(&w, &res);
+
+	world_init(&w, "dst-ok", DST);
+	sim_host_fail_tapq(w.dst_host, APQN(0x03, 0x2a), -EIO);
+	assert_int_equal(sim_vmm_migrate(w.src, w.dst, &o, &res), 0);
+	assert_int_equal(res.status, -EIO);
+	assert_refused_cleanly(&w, &res);
+	world_fini(&w, &res);
+}
+
+/* Tests Secure Execution on either side: -EPERM, one line, nothing moves. */
+static void test_secure_execution(void **state)
+{
+	struct sim_vmm_opts o = { .precopy = true, .switchover_ack = true };
+	struct sim_vmm_result res;
+	struct world w;
+
+	world_init(&w, "dst-ok", DST);
+	sim_mdev_set_protected(w.src, true);
+	assert_int_equal(sim_vmm_migrate(w.src, w.dst, &o, &res), 0);
+	assert_int_equal(res.status, -EPERM);
+	assert_false(res.src_stopped);
+	assert_refused_cleanly(&w, &res);
+	assert_int_equal(shim_log_grep("Secure Execution"), 1);
+	world_fini(&w, &res);
+
+	world_init(&w, "dst-ok", DST);
+	sim_host_set_se_guest(w.dst_host, true);
+	assert_int_equal(sim_vmm_migrate(w.src, w.dst, &o, &res), 0);
+	assert_int_equal(res.status, -EPERM);
+	assert_int_equal(res.failed_side, SIM_DST);
+	assert_refused_cleanly(&w, &res);
+	world_fini(&w, &res);
+}
+
+struct problem_set {
+	int n;
+	struct vfio_ap_mig_problem p[64];
+};
+
+static void collect(void *ctx, const struct vfio_ap_mig_problem *p)
+{
+	struct problem_set *s = ctx;
+
+	if (s->n < 64)
+		s->p[s->n++] = *p;
+}
+
+/* Tests that the tool's check (library) and the driver reach one verdict. */
+static void test_same_verdict_as_check(void **state)
+{
+	static const char *const targets[] = { "dst-ok", "dst-bad" };
+	struct sim_vmm_opts o = { .precopy = true, .switchover_ack = true };
+	struct apmig_error err = {};
+	struct vfio_ap_mig_target tgt;
+	struct vfio_ap_mig_config cfg;
+	const struct vfio_ap_mig_problem *p;
+	struct problem_set tool;
+	struct apmig_host *s, *t;
+	struct sim_vmm_result res;
+	struct world w;
+	char path[512];
+	size_t i;
+	int k;
+
+	for (i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/src-a", FIXTURES);
+		assert_int_equal(apmig_host_load(&s, path, &err), 0);
+		snprintf(path, sizeof(path), "%s/%s", FIXTURES, targets[i]);
+		assert_int_equal(apmig_host_load(&t, path, &err), 0);
+		assert_int_equal(apmig_host_guest_config(s, apmig_host_mdev(s, SRC_GUEST),
+							 &cfg, &err), 0);
+		apmig_host_target(t, DST, &tgt);
+		tool.n = 0;
+		assert_true(vfio_ap_mig_check(&cfg, &tgt, collect, &tool) >= 0);
+		vfio_ap_mig_config_free(&cfg);
+		apmig_host_free(s);
+		apmig_host_free(t);
+
+		world_init(&w, targets[i], DST);
+		assert_int_equal(sim_vmm_migrate(w.src, w.dst, &o, &res), 0);
+		assert_int_equal(sim_mdev_problems(w.dst, &p), (size_t)tool.n);
+		for (k = 0; k < tool.n; k++) {
+			assert_int_equal(p[k].what, tool.p[k].what);
+			assert_int_equal(p[k].id, tool.p[k].id);
+			assert_int_equal(p[k].source, tool.p[k].source);
+			assert_int_equal(p[k].target, tool.p[k].target);
+		}
+		assert_int_equal(res.status == 0, tool.n == 0);
+		world_fini(&w, &res);
+	}
+}
+
+/* Tests the host changes themselves: bindings filter the guest, sharing. */
+static void test_host_changes(void **state)
+{
+	struct ap_matrix assigned, guest;
+	struct sim_host *h = load("dst-ok", "target");
+	struct sim_mdev *m = sim_host_mdev(h, DST), *spare = sim_host_mdev(h, DST_SPARE);
+
+	assert_non_null(m);
+	assert_non_null(spare);
+	sim_mdev_get(m, &assigned, &guest);
+	assert_true(test_bit_inv(0x03, guest.apm));
+	/* an unbound queue takes its whole adapter out of the guest */
+	assert_int_equal(sim_host_unbind(h, APQN(0x03, 0x2a)), 0);
+	assert_int_equal(sim_host_unbind(h, APQN(0x03, 0x2a)), -EALREADY);
+	sim_mdev_get(m, &assigned, &guest);
+	assert_true(test_bit_inv(0x03, assigned.apm));
+	assert_false(test_bit_inv(0x03, guest.apm));
+	assert_int_equal(sim_host_bind(h, APQN(0x03, 0x2a)), 0);
+	sim_mdev_get(m, NULL, &guest);
+	assert_true(test_bit_inv(0x03, guest.apm));
+	/* 03.0033 belongs to the host's drivers (apmask, aqmask) */
+	assert_int_equal(sim_mdev_assign(spare, SIM_ADAPTER, 0x03), -EADDRNOTAVAIL);
+	/* an APQN already assigned elsewhere cannot be assigned again */
+	assert_int_equal(sim_host_create_mdev(h, NEW_UUID, &spare), 0);
+	assert_int_equal(sim_host_create_mdev(h, NEW_UUID, NULL), -EEXIST);
+	assert_int_equal(sim_mdev_assign(spare, SIM_DOMAIN, 0x04), 0);
+	assert_int_equal(sim_mdev_assign(spare, SIM_ADAPTER, 0x03), -EADDRINUSE);
+	assert_int_equal(sim_mdev_assign(spare, SIM_ADAPTER, 0x05), 0);
+	sim_mdev_get(spare, &assigned, &guest);
+	assert_true(test_bit_inv(0x05, guest.apm));
+	assert_int_equal(sim_mdev_assign(m, SIM_CONTROL_DOMAIN, 0x2a), 0);
+	assert_int_equal(sim_mdev_assign(m, SIM_ADAPTER, 300), -ENODEV);
+	assert_int_equal(sim_host_unbind(h, APQN(0x42, 0x04)), -ENODEV);
+	sim_host_free(h);
+}
+
+/* After a failed test: close what it left open so the next ones run. */
+static int teardown(void **state)
+{
+	int fd;
+
+	for (fd = 1000; shim_fd_count() && fd < 2024; fd++)
+		shim_sys_close(fd);
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_migrate_precopy_switchover_ack, teardown),
+		cmocka_unit_test_teardown(test_migrate_without_precopy_chunked, teardown),
+		cmocka_unit_test_teardown(test_migrate_into_created_mdev, teardown),
+		cmocka_unit_test_teardown(test_incompatible_target_precopy, teardown),
+		cmocka_unit_test_teardown(test_incompatible_target_stop_copy, teardown),
+		cmocka_unit_test_teardown(test_source_changes_before_stop_copy, teardown),
+		cmocka_unit_test_teardown(test_target_changes_after_check, teardown),
+		cmocka_unit_test_teardown(test_reset_mid_phase, teardown),
+		cmocka_unit_test_teardown(test_tapq_fails_on_source, teardown),
+		cmocka_unit_test_teardown(test_tapq_fails_on_target, teardown),
+		cmocka_unit_test_teardown(test_secure_execution, teardown),
+		cmocka_unit_test_teardown(test_same_verdict_as_check, teardown),
+		cmocka_unit_test_teardown(test_host_changes, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
