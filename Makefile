@@ -35,8 +35,11 @@ kernel-check:
 fuzz: deps
 	@bash scripts/fuzz.sh $(FUZZ_SECONDS)
 
+# The prefix of an existing build directory follows PREFIX (meson keeps the
+# one of its first setup otherwise); DESTDIR only stages the files.
 install: all
-	meson install -C $(BUILD) --destdir "$(DESTDIR)"
+	meson configure $(BUILD) --prefix=$(PREFIX) >/dev/null
+	meson install -C $(BUILD) $(if $(DESTDIR),--destdir "$(DESTDIR)")
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD)
