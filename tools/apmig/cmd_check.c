@@ -366,8 +366,8 @@ static int cmd_check(int argc, char *argv[])
 	struct vfio_ap_mig_config cfg;
 	struct vfio_ap_mig_target tgt;
 	struct apmig_host *host;
-	enum check_dest how;
-	const char *dest;
+	enum check_dest how = CHECK_DEST_NONE;
+	const char *dest = NULL;
 	bool has_guest;
 	int ret;
 

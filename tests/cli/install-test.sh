@@ -1,0 +1,18 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# `meson install` of the build directory into a scratch DESTDIR puts apmig
+# into <prefix>/<sbindir> and apmig(8) into <prefix>/<mandir>/man8, and the
+# installed binary runs.
+# Usage: install-test.sh MESON BUILD_ROOT PREFIX SBINDIR MANDIR
+set -eu
+meson=$1 build=$2 prefix=$3 sbindir=$4 mandir=$5
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+"$meson" install -C "$build" --no-rebuild --quiet --destdir "$tmp" >/dev/null
+bin=$tmp$prefix/$sbindir/apmig
+man=$tmp$prefix/$mandir/man8/apmig.8
+[ -x "$bin" ] || { echo "no executable $bin"; find "$tmp"; exit 1; }
+[ -f "$man" ] || { echo "no man page $man"; find "$tmp"; exit 1; }
+"$bin" --version | grep -q '^apmig ' || { echo "$bin --version fails"; exit 1; }
+grep -q '^\.SH EXIT STATUS' "$man" || { echo "$man has no EXIT STATUS"; exit 1; }
+echo "installed $prefix/$sbindir/apmig and $prefix/$mandir/man8/apmig.8"
