@@ -127,7 +127,8 @@ static int cmd_export(int argc, char *argv[])
 		return apmig_fail("export", "%s", err.msg);
 	mdev = apmig_host_mdev(host, uuid);
 	if (!mdev) {
-		ret = apmig_fail("export", "%s: no such mediated device", uuid);
+		ret = apmig_fail("export", "%s: no such mediated device in %s",
+				 uuid, host->root);
 		goto out_free_host;
 	}
 	memset(&cfg, 0, sizeof(cfg));

@@ -317,8 +317,10 @@ static int cmd_show(int argc, char *argv[])
 	if (uuid) {
 		mdev = apmig_host_mdev(host, uuid);
 		if (!mdev) {
+			ret = apmig_fail("show", "%s: no such mediated device in %s",
+					 uuid, host->root);
 			apmig_host_free(host);
-			return apmig_fail("show", "%s: no such mediated device", uuid);
+			return ret;
 		}
 	}
 	ret = json ? show_json(host, mdev) : show_text(host, mdev);
