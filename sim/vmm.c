@@ -354,6 +354,7 @@ static ssize_t vmm_save_block(struct vmm_side *s, void *buf, size_t len)
 	ssize_t n = shim_sys_read(s->datafd, buf, len);
 
 	ev.err = n < 0 ? -errno : 0;
+	ev.asked = len;
 	ev.bytes = n > 0 ? n : 0;
 	vmm_event(s, SIM_EV_READ, &ev);
 	if (n < 0)
@@ -630,6 +631,7 @@ static int vmm_dst_load(struct vmm_side *s, u8 *buf, size_t bufsz, u64 len,
 		for (done = 0; done < want; done += n) {
 			n = shim_sys_write(s->datafd, buf + done, want - done);
 			ev.err = n < 0 ? -errno : 0;
+			ev.asked = want - done;
 			ev.bytes = n > 0 ? n : 0;
 			vmm_event(s, SIM_EV_WRITE, &ev);
 			if (n < 0)

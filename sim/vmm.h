@@ -91,6 +91,7 @@ struct sim_event {
 	enum sim_event_kind kind;
 	enum vfio_device_mig_state from, to;
 	int err;		/* 0 or -errno */
+	u64 asked;		/* READ/WRITE: the length asked for */
 	u64 bytes, initial, dirty;
 	char text[96];
 };

@@ -1,0 +1,625 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * apmig migrate: migrate a guest's AP configuration between two hosts given
+ * as sysfs-shaped trees, through the real migration driver on simulated
+ * hosts, driven in QEMU's order. Shows each side's transitions, the bytes
+ * of each phase, the verdict and the destination guest's configuration;
+ * a refusal lists every problem the target's driver reported.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include <linux/bitmap.h>
+#include <linux/vfio.h>
+
+#include "vfio_ap_mig_rules.h"
+#include "vfio_ap_mig_stream.h"
+
+#include "apmig_host.h"
+#include "apmig_mdevctl.h"
+#include "apmig_output.h"
+
+#include <shim/log.h>
+#include <shim/vfio.h>
+
+#include "sim_host.h"
+#include "vmm.h"
+
+#include "commands.h"
+#include "migrate.h"
+#include "options.h"
+
+#define MIGRATE_FLAGS	(VFIO_MIGRATION_STOP_COPY | VFIO_MIGRATION_P2P | \
+			 VFIO_MIGRATION_PRE_COPY)
+#define MIGRATE_MAX_LOG	64
+
+/* Driver log lines of one run (errors and warnings). */
+struct migrate_log {
+	char line[MIGRATE_MAX_LOG][256];
+	int level[MIGRATE_MAX_LOG];
+	size_t n;
+};
+
+struct migrate_run {
+	const struct apmig_migrate_args *a;
+	struct sim_host *src_host, *dst_host;
+	struct sim_mdev *src, *dst;
+	const char *dst_uuid;
+	bool created;
+	struct ap_matrix src_guest;	/* before the migration */
+	struct ap_matrix dst_guest;	/* after it */
+	struct sim_vmm_result res;
+	struct migrate_log log;
+};
+
+/* "ids a,b,c" of a bitmap into @buf, "none" when empty. */
+static char *migrate_ids(const unsigned long *map, int digits, char *buf,
+			 size_t len)
+{
+	unsigned long id;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for_each_set_bit_inv(id, map, VFIO_AP_MIG_IDS)
+		n += snprintf(buf + n, n < len ? len - n : 0, "%s%0*lx",
+			      n ? "," : "", digits, id);
+	if (!n)
+		snprintf(buf, len, "none");
+	return buf;
+}
+
+static void migrate_print_matrix(FILE *out, const char *label,
+				 const struct ap_matrix *m)
+{
+	unsigned int q = bitmap_weight(m->apm, VFIO_AP_MIG_IDS) *
+			 bitmap_weight(m->aqm, VFIO_AP_MIG_IDS);
+	char a[1024], d[1536], c[1536];
+
+	fprintf(out, "%s: %u queue%s: adapters %s x domains %s; control domains %s\n",
+		label, q, q == 1 ? "" : "s",
+		migrate_ids(m->apm, 2, a, sizeof(a)),
+		migrate_ids(m->aqm, 4, d, sizeof(d)),
+		migrate_ids(m->adm, 4, c, sizeof(c)));
+}
+
+/* States the kernel walks inside one SET, without its ends: "via X, Y". */
+static char *migrate_via(enum vfio_device_mig_state from,
+			 enum vfio_device_mig_state to, char *buf, size_t len)
+{
+	enum vfio_device_mig_state path[VFIO_DEVICE_STATE_NR + 1];
+	int n, i;
+	size_t used = 0;
+
+	buf[0] = '\0';
+	n = sim_fsm_path(MIGRATE_FLAGS, from, to, path, VFIO_DEVICE_STATE_NR + 1);
+	for (i = 1; i < n - 1; i++)
+		used += snprintf(buf + used, used < len ? len - used : 0, "%s%s",
+				 i == 1 ? " (via " : ", ",
+				 shim_vfio_state_name(path[i]));
+	if (n > 2)
+		snprintf(buf + used, used < len ? len - used : 0, ")");
+	return buf;
+}
+
+static void migrate_collect_log(void *ctx, int level, const char *line)
+{
+	struct migrate_log *log = ctx;
+
+	if (level > 4 || log->n == MIGRATE_MAX_LOG)
+		return;
+	log->level[log->n] = level;
+	snprintf(log->line[log->n++], sizeof(log->line[0]), "%s", line);
+}
+
+/* The text of a log line without the trailing newline printk keeps. */
+static const char *migrate_chomp(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n && s[n - 1] == '\n')
+		s[--n] = '\0';
+	return s;
+}
+
+static int migrate_load(struct migrate_run *r)
+{
+	const struct apmig_migrate_args *a = r->a;
+	struct apmig_error err = {};
+	int ret;
+
+	if (sim_host_load(&r->src_host, "source", a->source_dir, &err))
+		return apmig_fail(a->cmd, "source: %s", err.msg);
+	if (sim_host_load(&r->dst_host, "target", a->target_dir, &err))
+		return apmig_fail(a->cmd, "target: %s", err.msg);
+	r->src = sim_host_mdev(r->src_host, a->uuid);
+	if (!r->src)
+		return apmig_fail(a->cmd, "source: %s: no such mediated device in %s",
+				  a->uuid, a->source_dir);
+	r->dst_uuid = a->target_uuid ? a->target_uuid : a->uuid;
+	r->dst = sim_host_mdev(r->dst_host, r->dst_uuid);
+	if (!r->dst) {
+		ret = sim_host_create_mdev(r->dst_host, r->dst_uuid, &r->dst);
+		if (ret)
+			return apmig_fail(a->cmd, "target: cannot create mdev %s: %s",
+					  r->dst_uuid, strerror(-ret));
+		r->created = true;
+	}
+	sim_mdev_get(r->src, NULL, &r->src_guest);
+	return 0;
+}
+
+static const char *migrate_verdict(const struct migrate_run *r)
+{
+	return r->res.status ? "refused" : "migrated";
+}
+
+static void migrate_print_sets(FILE *out, const struct migrate_run *r,
+			       enum sim_side side)
+{
+	const struct sim_vmm_result *res = &r->res;
+	char via[128];
+	size_t i;
+
+	fprintf(out, "%s transitions:\n", sim_side_name(side));
+	for (i = 0; i < res->nr_events; i++) {
+		const struct sim_event *e = &res->events[i];
+
+		if (e->side != side)
+			continue;
+		if (e->kind == SIM_EV_RESET) {
+			fprintf(out, "  %-10s VFIO_DEVICE_RESET -> RUNNING%s%s\n",
+				sim_phase_name(e->phase), e->err ? ": failed: " : "",
+				e->err ? strerror(-e->err) : "");
+			continue;
+		}
+		if (e->kind != SIM_EV_SET)
+			continue;
+		fprintf(out, "  %-10s %s -> %s%s", sim_phase_name(e->phase),
+			shim_vfio_state_name(e->from), shim_vfio_state_name(e->to),
+			migrate_via(e->from, e->to, via, sizeof(via)));
+		if (e->err)
+			fprintf(out, ": failed: %s", strerror(-e->err));
+		fputc('\n', out);
+	}
+}
+
+static const char *migrate_event_kind(enum sim_event_kind kind)
+{
+	static const char *const names[] = {
+		[SIM_EV_SET] = "set", [SIM_EV_RESET] = "reset",
+		[SIM_EV_READ] = "read", [SIM_EV_WRITE] = "write",
+		[SIM_EV_PRECOPY_INFO] = "precopy-info",
+		[SIM_EV_DATA_SIZE] = "data-size", [SIM_EV_GUEST] = "vm",
+		[SIM_EV_FAIL] = "fail",
+	};
+
+	return kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "?";
+}
+
+/* One trace line: time, side, phase, what happened. */
+static void migrate_print_event(FILE *out, const struct sim_event *e, u64 *moved)
+{
+	fprintf(out, "  %9.3f ms  %-11s %-9s ", e->ns / 1e6, sim_side_name(e->side),
+		sim_phase_name(e->phase));
+	switch (e->kind) {
+	case SIM_EV_SET:
+		fprintf(out, "SET %s -> %s", shim_vfio_state_name(e->from),
+			shim_vfio_state_name(e->to));
+		break;
+	case SIM_EV_RESET:
+		fprintf(out, "VFIO_DEVICE_RESET");
+		break;
+	case SIM_EV_READ:
+	case SIM_EV_WRITE:
+		fprintf(out, "%s(%llu) = %llu", migrate_event_kind(e->kind),
+			(unsigned long long)e->asked, (unsigned long long)e->bytes);
+		if (e->bytes) {
+			fprintf(out, " [%llu..%llu)",
+				(unsigned long long)moved[e->side],
+				(unsigned long long)(moved[e->side] + e->bytes));
+			moved[e->side] += e->bytes;
+		}
+		break;
+	case SIM_EV_PRECOPY_INFO:
+		fprintf(out, "precopy info: initial %llu, dirty %llu",
+			(unsigned long long)e->initial,
+			(unsigned long long)e->dirty);
+		break;
+	case SIM_EV_DATA_SIZE:
+		fprintf(out, "stop-copy length %llu", (unsigned long long)e->bytes);
+		break;
+	default:
+		fprintf(out, "%s", e->text);
+		break;
+	}
+	if (e->err && e->kind != SIM_EV_FAIL)
+		fprintf(out, ": %s", strerror(-e->err));
+	fputc('\n', out);
+}
+
+static void migrate_print_problems(FILE *out, const struct migrate_run *r)
+{
+	const struct vfio_ap_mig_problem *p;
+	size_t n = sim_mdev_problems(r->dst, &p), i;
+	char line[256];
+
+	if (!n)
+		return;
+	fprintf(out, "problems: %zu\n", n);
+	for (i = 0; i < n; i++) {
+		vfio_ap_mig_format_problem(&p[i], line, sizeof(line));
+		fprintf(out, "  %s\n", line);
+	}
+}
+
+static void migrate_print_text(FILE *out, struct migrate_run *r)
+{
+	const struct apmig_migrate_args *a = r->a;
+	const struct sim_vmm_result *res = &r->res;
+	u64 moved[2] = { 0, 0 };
+	size_t i;
+
+	fprintf(out, "source: %s, mdev %s\n", a->source_dir, a->uuid);
+	fprintf(out, "target: %s, mdev %s%s\n", a->target_dir, r->dst_uuid,
+		r->created ? " (created)" : "");
+	migrate_print_matrix(out, "source guest", &r->src_guest);
+	fprintf(out, "flow: %s\n", a->precopy ?
+		"pre-copy with switchover-ack, then stop-copy" : "stop-copy only");
+	fputc('\n', out);
+	migrate_print_sets(out, r, SIM_SRC);
+	migrate_print_sets(out, r, SIM_DST);
+	fputc('\n', out);
+	fprintf(out, "bytes moved: %llu in pre-copy, %llu in stop-copy; %llu written on the target\n",
+		(unsigned long long)res->bytes[SIM_SRC][SIM_PHASE_PRECOPY],
+		(unsigned long long)res->bytes[SIM_SRC][SIM_PHASE_STOPCOPY],
+		(unsigned long long)(res->bytes[SIM_DST][SIM_PHASE_PRECOPY] +
+				     res->bytes[SIM_DST][SIM_PHASE_STOPCOPY]));
+	if (a->trace) {
+		fprintf(out, "\ntrace:\n");
+		for (i = 0; i < res->nr_events; i++)
+			migrate_print_event(out, &res->events[i], moved);
+		if (res->src_stopped)
+			fprintf(out, "stop-and-copy window: %.3f ms (source guest stopped -> %s guest running); stop-copy data read in %.3f ms\n",
+				res->downtime_ns / 1e6,
+				res->status ? "source" : "destination",
+				res->stopcopy_ns / 1e6);
+		else
+			fprintf(out, "stop-and-copy window: none, the source guest never stopped\n");
+		fprintf(out, "total: %.3f ms\n", res->total_ns / 1e6);
+	}
+	fputc('\n', out);
+	if (!res->status) {
+		fprintf(out, "verdict: migrated\n");
+		migrate_print_matrix(out, "destination guest", &r->dst_guest);
+		return;
+	}
+	fprintf(out, "verdict: refused\nreason: %s\n", res->why);
+	migrate_print_problems(out, r);
+	if (!sim_mdev_problems(r->dst, NULL)) {
+		for (i = 0; i < r->log.n; i++)
+			fprintf(out, "  kernel: %s\n", migrate_chomp(r->log.line[i]));
+	}
+	fprintf(out, "source guest: %s; target: nothing applied\n",
+		res->src_running ? (res->src_stopped ? "resumed" : "kept running") :
+				   "NOT RUNNING");
+}
+
+static struct json_object *migrate_json_matrix(const struct ap_matrix *m)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "queues", json_object_new_int(
+		(int)(bitmap_weight(m->apm, VFIO_AP_MIG_IDS) *
+		      bitmap_weight(m->aqm, VFIO_AP_MIG_IDS))));
+	json_object_object_add(o, "adapters", apmig_json_ids(m->apm));
+	json_object_object_add(o, "domains", apmig_json_ids(m->aqm));
+	json_object_object_add(o, "control_domains", apmig_json_ids(m->adm));
+	return o;
+}
+
+static struct json_object *migrate_json_problem(const struct vfio_ap_mig_problem *p)
+{
+	struct json_object *o = json_object_new_object();
+	bool dom = p->what == VFIO_AP_MIG_CHAR_CONTROL_DOMAIN;
+	char line[256], apqn[8];
+
+	vfio_ap_mig_format_problem(p, line, sizeof(line));
+	json_object_object_add(o, "apqn", dom ? NULL :
+			       json_object_new_string(apmig_apqn_str(p->id, apqn)));
+	json_object_object_add(o, "control_domain",
+			       dom ? json_object_new_int(p->id) : NULL);
+	json_object_object_add(o, "code", json_object_new_int(p->what));
+	json_object_object_add(o, "characteristic",
+			       json_object_new_string(vfio_ap_mig_char_key(p->what)));
+	json_object_object_add(o, "source", json_object_new_uint64(p->source));
+	json_object_object_add(o, "target", json_object_new_uint64(p->target));
+	json_object_object_add(o, "message", json_object_new_string(line));
+	return o;
+}
+
+static struct json_object *migrate_json_event(const struct sim_event *e)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "ns", json_object_new_uint64(e->ns));
+	json_object_object_add(o, "side", json_object_new_string(sim_side_name(e->side)));
+	json_object_object_add(o, "phase", json_object_new_string(sim_phase_name(e->phase)));
+	json_object_object_add(o, "kind", json_object_new_string(migrate_event_kind(e->kind)));
+	if (e->kind == SIM_EV_SET) {
+		json_object_object_add(o, "from", json_object_new_string(
+				       shim_vfio_state_name(e->from)));
+		json_object_object_add(o, "to", json_object_new_string(
+				       shim_vfio_state_name(e->to)));
+	}
+	if (e->kind == SIM_EV_READ || e->kind == SIM_EV_WRITE)
+		json_object_object_add(o, "asked", json_object_new_uint64(e->asked));
+	if (e->kind == SIM_EV_READ || e->kind == SIM_EV_WRITE ||
+	    e->kind == SIM_EV_DATA_SIZE)
+		json_object_object_add(o, "bytes", json_object_new_uint64(e->bytes));
+	if (e->kind == SIM_EV_PRECOPY_INFO) {
+		json_object_object_add(o, "initial_bytes", json_object_new_uint64(e->initial));
+		json_object_object_add(o, "dirty_bytes", json_object_new_uint64(e->dirty));
+	}
+	if (e->text[0])
+		json_object_object_add(o, "text", json_object_new_string(e->text));
+	json_object_object_add(o, "errno", json_object_new_int(-e->err));
+	return o;
+}
+
+/* The transitions of one side: from, to, the states walked, the result. */
+static struct json_object *migrate_json_sets(const struct migrate_run *r,
+					     enum sim_side side)
+{
+	enum vfio_device_mig_state path[VFIO_DEVICE_STATE_NR + 1];
+	struct json_object *arr = json_object_new_array();
+	size_t i;
+	int n, k;
+
+	for (i = 0; i < r->res.nr_events; i++) {
+		const struct sim_event *e = &r->res.events[i];
+		struct json_object *o, *walk;
+
+		if (e->side != side || (e->kind != SIM_EV_SET && e->kind != SIM_EV_RESET))
+			continue;
+		o = json_object_new_object();
+		json_object_object_add(o, "phase", json_object_new_string(sim_phase_name(e->phase)));
+		if (e->kind == SIM_EV_RESET) {
+			json_object_object_add(o, "reset", json_object_new_boolean(true));
+		} else {
+			json_object_object_add(o, "from", json_object_new_string(
+					       shim_vfio_state_name(e->from)));
+			json_object_object_add(o, "to", json_object_new_string(
+					       shim_vfio_state_name(e->to)));
+			walk = json_object_new_array();
+			n = sim_fsm_path(MIGRATE_FLAGS, e->from, e->to, path,
+					 VFIO_DEVICE_STATE_NR + 1);
+			for (k = 0; k < n; k++)
+				json_object_array_add(walk, json_object_new_string(
+						      shim_vfio_state_name(path[k])));
+			json_object_object_add(o, "walk", walk);
+		}
+		json_object_object_add(o, "error", e->err ?
+				       json_object_new_string(strerror(-e->err)) : NULL);
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
+static int migrate_print_json(FILE *out, struct migrate_run *r)
+{
+	const struct apmig_migrate_args *a = r->a;
+	const struct sim_vmm_result *res = &r->res;
+	const struct vfio_ap_mig_problem *p;
+	struct json_object *o = json_object_new_object();
+	struct json_object *src = json_object_new_object();
+	struct json_object *dst = json_object_new_object();
+	struct json_object *bytes = json_object_new_object();
+	struct json_object *arr, *sides;
+	size_t n, i;
+	int ret;
+
+	json_object_object_add(o, "verdict", json_object_new_string(migrate_verdict(r)));
+	json_object_object_add(o, "reason", res->status ?
+			       json_object_new_string(res->why) : NULL);
+	json_object_object_add(o, "errno", json_object_new_int(-res->status));
+	json_object_object_add(o, "failed_side", res->status ?
+			       json_object_new_string(sim_side_name(res->failed_side)) : NULL);
+	json_object_object_add(o, "precopy", json_object_new_boolean(a->precopy));
+
+	json_object_object_add(src, "dir", json_object_new_string(a->source_dir));
+	json_object_object_add(src, "mdev", json_object_new_string(a->uuid));
+	json_object_object_add(src, "guest", migrate_json_matrix(&r->src_guest));
+	json_object_object_add(src, "guest_stopped", json_object_new_boolean(res->src_stopped));
+	json_object_object_add(src, "guest_running", json_object_new_boolean(res->src_running));
+	json_object_object_add(o, "source", src);
+
+	json_object_object_add(dst, "dir", json_object_new_string(a->target_dir));
+	json_object_object_add(dst, "mdev", json_object_new_string(r->dst_uuid));
+	json_object_object_add(dst, "created", json_object_new_boolean(r->created));
+	json_object_object_add(dst, "applied", json_object_new_boolean(sim_mdev_applies(r->dst) > 0));
+	json_object_object_add(dst, "guest", res->status ? NULL :
+			       migrate_json_matrix(&r->dst_guest));
+	json_object_object_add(o, "target", dst);
+
+	sides = json_object_new_object();
+	json_object_object_add(sides, "source", migrate_json_sets(r, SIM_SRC));
+	json_object_object_add(sides, "destination", migrate_json_sets(r, SIM_DST));
+	json_object_object_add(o, "transitions", sides);
+
+	for (i = 0; i < 2; i++) {
+		struct json_object *b = json_object_new_object();
+
+		json_object_object_add(b, "pre-copy", json_object_new_uint64(
+				       res->bytes[i][SIM_PHASE_PRECOPY]));
+		json_object_object_add(b, "stop-copy", json_object_new_uint64(
+				       res->bytes[i][SIM_PHASE_STOPCOPY]));
+		json_object_object_add(bytes, sim_side_name(i), b);
+	}
+	json_object_object_add(o, "bytes", bytes);
+
+	arr = json_object_new_array();
+	n = sim_mdev_problems(r->dst, &p);
+	for (i = 0; i < n; i++)
+		json_object_array_add(arr, migrate_json_problem(&p[i]));
+	json_object_object_add(o, "problems", arr);
+	arr = json_object_new_array();
+	for (i = 0; i < r->log.n; i++)
+		json_object_array_add(arr, json_object_new_string(
+				      migrate_chomp(r->log.line[i])));
+	json_object_object_add(o, "kernel_log", arr);
+
+	if (a->trace) {
+		struct json_object *t = json_object_new_object();
+
+		json_object_object_add(t, "stop_and_copy_ns", res->src_stopped ?
+				       json_object_new_uint64(res->downtime_ns) : NULL);
+		json_object_object_add(t, "stop_copy_read_ns", res->src_stopped ?
+				       json_object_new_uint64(res->stopcopy_ns) : NULL);
+		json_object_object_add(t, "total_ns", json_object_new_uint64(res->total_ns));
+		arr = json_object_new_array();
+		for (i = 0; i < res->nr_events; i++)
+			json_object_array_add(arr, migrate_json_event(&res->events[i]));
+		json_object_object_add(t, "events", arr);
+		json_object_object_add(o, "trace", t);
+	}
+	ret = apmig_json_print(out, o);
+	json_object_put(o);
+	return ret;
+}
+
+int apmig_migrate_run(const struct apmig_migrate_args *a, FILE *out)
+{
+	struct migrate_run *r = calloc(1, sizeof(*r));
+	struct sim_vmm_opts opts = {
+		.precopy = a->precopy,
+		.switchover_ack = a->precopy,
+	};
+	int ret;
+
+	if (!r)
+		return apmig_fail(a->cmd, "out of memory");
+	r->a = a;
+	ret = migrate_load(r);
+	if (ret)
+		goto out_free;
+
+	shim_log_clear();
+	shim_log_set_sink(migrate_collect_log, &r->log);
+	ret = sim_vmm_migrate(r->src, r->dst, &opts, &r->res);
+	shim_log_set_sink(NULL, NULL);
+	if (ret) {
+		ret = apmig_fail(a->cmd, "simulator: %s", strerror(-ret));
+		goto out_free;
+	}
+	sim_mdev_get(r->dst, NULL, &r->dst_guest);
+
+	if (a->json) {
+		if (migrate_print_json(out, r))
+			ret = apmig_fail(a->cmd, "cannot write the output");
+	} else {
+		migrate_print_text(out, r);
+	}
+	if (!ret)
+		ret = r->res.status ? APMIG_EXIT_REFUSED : APMIG_EXIT_OK;
+	sim_vmm_result_release(&r->res);
+out_free:
+	sim_host_free(r->src_host);
+	sim_host_free(r->dst_host);
+	free(r);
+	return ret;
+}
+
+static int cmd_migrate(int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		APMIG_OPT_HELP, APMIG_OPT_JSON,
+		{ "source", required_argument, NULL, 'S' },
+		{ "target", required_argument, NULL, 'T' },
+		{ "target-uuid", required_argument, NULL, 'U' },
+		{ "no-precopy", no_argument, NULL, 'N' },
+		{ "trace", no_argument, NULL, 't' },
+		APMIG_OPT_END,
+	};
+	const struct apmig_cmd *cmd = &apmig_cmd_migrate;
+	struct apmig_migrate_args a = { .cmd = "migrate", .precopy = true };
+	int c;
+
+	while ((c = apmig_getopt(cmd, argc, argv, ":hj", opts)) != -1) {
+		switch (c) {
+		case 'h':
+			return apmig_cmd_help(cmd);
+		case 'j':
+			a.json = true;
+			break;
+		case 'S':
+			a.source_dir = optarg;
+			break;
+		case 'T':
+			a.target_dir = optarg;
+			break;
+		case 'U':
+			a.target_uuid = optarg;
+			break;
+		case 'N':
+			a.precopy = false;
+			break;
+		case 't':
+			a.trace = true;
+			break;
+		default:
+			return APMIG_EXIT_ERROR;
+		}
+	}
+	if (optind < argc)
+		a.uuid = argv[optind++];
+	if (optind < argc)
+		return apmig_cmd_usage_error(cmd, "unexpected argument '%s'",
+					     argv[optind]);
+	if (!a.source_dir)
+		return apmig_cmd_usage_error(cmd, "no --source DIR given");
+	if (!a.target_dir)
+		return apmig_cmd_usage_error(cmd, "no --target DIR given");
+	if (!a.uuid)
+		return apmig_cmd_usage_error(cmd, "no source mediated device UUID given");
+	if (!apmig_is_uuid(a.uuid))
+		return apmig_cmd_usage_error(cmd, "'%s' is not a UUID", a.uuid);
+	if (a.target_uuid && !apmig_is_uuid(a.target_uuid))
+		return apmig_cmd_usage_error(cmd, "--target-uuid '%s' is not a UUID",
+					     a.target_uuid);
+	return apmig_migrate_run(&a, stdout);
+}
+
+const struct apmig_cmd apmig_cmd_migrate = {
+	.name = "migrate",
+	.fn = cmd_migrate,
+	.help = "migrate a guest's AP configuration between two simulated hosts",
+	.usage =
+	"Usage: apmig migrate --source DIR --target DIR [options] UUID\n"
+	"\n"
+	"Migrate the guest of mediated device UUID from the host whose sysfs is\n"
+	"DIR (--source) to the host whose sysfs is DIR (--target), through the\n"
+	"vfio_ap migration driver running on simulated hosts built from those\n"
+	"trees, driven in QEMU's order: pre-copy with switchover-ack, then\n"
+	"stop-copy. On the target the configuration lands in the mediated device\n"
+	"--target-uuid names (default: UUID), created if absent. The trees are\n"
+	"only read: nothing is written to them.\n"
+	"\n"
+	"Options:\n"
+	"  --source DIR        the source host's sysfs (e.g. /sys)\n"
+	"  --target DIR        the target host's sysfs\n"
+	"  --target-uuid UUID  the destination mediated device\n"
+	"  --no-precopy        the STOP_COPY-only flow\n"
+	"  --trace             every read, write and transition with its time\n"
+	"                      and phase, and the stop-and-copy window\n"
+	"  -j, --json          one JSON object\n"
+	"  -h, --help          this text\n"
+	"\n"
+	"Exit status: 0 migrated; 1 refused: the source guest runs, nothing was\n"
+	"applied on the target, every problem is listed; 2 usage or environment\n"
+	"error.\n",
+};
