@@ -149,6 +149,18 @@ def cli_dst_diff(root):
     # control domain 40 is not in the target's mask (cdoms above)
 
 
+def cli_no_vfio_ap(root):
+    """A host without the vfio_ap module: every queue with cex4queue, no
+    matrix device, no mdev bus."""
+    mkhosts.build(root,
+                  cards={0x01: (14, 'C'), 0x02: (14, 'P')},
+                  domains=[0x05, 0x0b], cdoms=[0x05, 0x0b, 0x40],
+                  apmask_ids=ALL, aqmask_ids=ALL, mdevs={})
+    h = mkhosts.Host(root)
+    for d in ('devices/vfio_ap', 'bus/ap/drivers/vfio_ap', 'bus/mdev'):
+        shutil.rmtree(h.path(d))
+
+
 def bad_base(root):
     """The small good host every malformed tree starts from."""
     mkhosts.build(root,
@@ -191,7 +203,7 @@ def bad_no_ap_bus(root):
 
 
 CLI = {'cli-src': cli_src, 'cli-dst-ok': cli_dst_ok,
-       'cli-dst-diff': cli_dst_diff}
+       'cli-dst-diff': cli_dst_diff, 'cli-no-vfio-ap': cli_no_vfio_ap}
 BAD = {'mask-garbage': bad_mask_garbage,
        'functions-garbage': bad_functions_garbage,
        'hwtype-missing': bad_hwtype_missing,

@@ -85,7 +85,9 @@ static void check_warnings(const struct vfio_ap_mig_config *cfg,
 {
 	const struct apmig_mdev *m = apmig_host_mdev(tgt, dest);
 
-	if (!tgt->migratable)
+	if (!tgt->vfio_ap)
+		check_warn(w, "the target has no vfio_ap matrix device (vfio_ap not loaded)");
+	else if (!tgt->migratable)
 		check_warn(w, "the target's vfio_ap does not advertise 'migratable'");
 	if (m && (!bitmap_equal(m->apm, cfg->apm, VFIO_AP_MIG_IDS) ||
 		  !bitmap_equal(m->aqm, cfg->aqm, VFIO_AP_MIG_IDS) ||
@@ -283,6 +285,7 @@ static int check_print_json(const struct check_args *a,
 	json_object_object_add(dst, "mdev", dest ? json_object_new_string(dest) : NULL);
 	json_object_object_add(dst, "mdev_from",
 			       json_object_new_string(check_dest_names[how]));
+	json_object_object_add(dst, "vfio_ap", json_object_new_boolean(tgt->vfio_ap));
 	json_object_object_add(dst, "migratable",
 			       json_object_new_boolean(tgt->migratable));
 	json_object_object_add(obj, "target", dst);
