@@ -49,6 +49,8 @@ struct sim_host {
 	bool se_guest;
 	int fail_apqn, fail_err;
 	atomic_ulong tapq_calls;
+	atomic_ulong fail_nth_at;	/* TAPQ call number that fails, 0: none */
+	int fail_nth_err;
 	struct sim_mdev **mdevs;
 	size_t nr_mdevs;
 };
@@ -82,7 +84,12 @@ static struct sim_mdev *vdev_to_sim(struct vfio_device *vdev)
 /* TAPQ with the T bit: GR2, -ENODEV (Q_NOT_AVAIL) or the knob's error. */
 static int sim_tapq(struct sim_host *h, u16 apqn, u64 *gr2)
 {
-	atomic_fetch_add(&h->tapq_calls, 1);
+	unsigned long n = atomic_fetch_add(&h->tapq_calls, 1) + 1;
+	unsigned long at = atomic_load(&h->fail_nth_at);
+
+	if (at && n == at &&
+	    atomic_compare_exchange_strong(&h->fail_nth_at, &at, 0))
+		return h->fail_nth_err;
 	if (h->fail_apqn == apqn)
 		return h->fail_err;
 	if (!h->queues[apqn].present)
@@ -331,6 +338,12 @@ void sim_host_fail_tapq(struct sim_host *h, int apqn, int err)
 	h->fail_apqn = apqn;
 	h->fail_err = err;
 	mutex_unlock(&h->lock);
+}
+
+void sim_host_fail_tapq_nth(struct sim_host *h, unsigned long n, int err)
+{
+	h->fail_nth_err = err;
+	atomic_store(&h->fail_nth_at, n ? atomic_load(&h->tapq_calls) + n : 0);
 }
 
 unsigned long sim_host_tapq_calls(const struct sim_host *h)

@@ -46,6 +46,9 @@ const struct apmig_host *sim_host_tree(const struct sim_host *host);
 void sim_host_set_se_guest(struct sim_host *host, bool se);
 /* TAPQ of @apqn answers -ENODEV (Q_NOT_AVAIL) or -EIO; @apqn -1: none. */
 void sim_host_fail_tapq(struct sim_host *host, int apqn, int err);
+/* Make the @n-th TAPQ on @host from now (1 = the next) fail with @err, once; 0 disarms. */
+void sim_host_fail_tapq_nth(struct sim_host *host, unsigned long n, int err);
+/* TAPQs answered (or failed) on @host so far. */
 unsigned long sim_host_tapq_calls(const struct sim_host *host);
 
 /* Host changes, as an administrator would make them through sysfs. */

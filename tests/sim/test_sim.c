@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include <linux/bitmap.h>
@@ -361,8 +362,21 @@ static void hook_reset(struct sim_vmm *vmm, void *ctx, enum sim_point point,
 {
 	struct reset_ctx *r = ctx;
 
+	int tries;
+
 	if (point != r->at || count != 1)
 		return;
+	/*
+	 * From the source's thread the destination runs on its own: wait
+	 * until it is RESUMING, else the reset could land before its session
+	 * started and end nothing.
+	 */
+	for (tries = 0; r->side == SIM_DST && point < SIM_PT_DST_SETUP_DONE &&
+	     sim_mdev_state(sim_vmm_mdev(vmm, SIM_DST)) != VFIO_DEVICE_STATE_RESUMING;
+	     tries++) {
+		assert_true(tries < 5000);
+		usleep(1000);
+	}
 	assert_int_equal(sim_vmm_reset(vmm, r->side), 0);
 	r->resets++;
 }
@@ -465,6 +479,29 @@ static void test_tapq_fails_on_target(void **state)
 	assert_int_equal(res.status, -EIO);
 	assert_refused_cleanly(&w, &res);
 	world_fini(&w, &res);
+}
+
+/* Tests the one-shot TAPQ knob: only the N-th TAPQ from now fails. */
+static void test_tapq_fail_nth(void **state)
+{
+	struct vfio_ap_mig_config cfg;
+	struct world w;
+	unsigned long before;
+
+	world_init(&w, "dst-ok", DST);
+	before = sim_host_tapq_calls(w.src_host);
+	sim_host_fail_tapq_nth(w.src_host, 3, -EIO);
+	assert_int_equal(sim_mdev_guest_config(w.src, &cfg), -EIO);	/* 3rd of 4 */
+	assert_int_equal(sim_host_tapq_calls(w.src_host), before + 3);
+	assert_int_equal(sim_mdev_guest_config(w.src, &cfg), 0);	/* disarmed */
+	assert_int_equal(cfg.nr_queues, 4);
+	vfio_ap_mig_config_free(&cfg);
+	sim_host_fail_tapq_nth(w.src_host, 1, -EIO);
+	sim_host_fail_tapq_nth(w.src_host, 0, 0);
+	assert_int_equal(sim_mdev_guest_config(w.src, &cfg), 0);
+	vfio_ap_mig_config_free(&cfg);
+	sim_host_free(w.src_host);
+	sim_host_free(w.dst_host);
 }
 
 /* Tests Secure Execution on either side: -EPERM, one line, nothing moves. */
@@ -609,6 +646,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_reset_mid_phase, teardown),
 		cmocka_unit_test_teardown(test_tapq_fails_on_source, teardown),
 		cmocka_unit_test_teardown(test_tapq_fails_on_target, teardown),
+		cmocka_unit_test_teardown(test_tapq_fail_nth, teardown),
 		cmocka_unit_test_teardown(test_secure_execution, teardown),
 		cmocka_unit_test_teardown(test_same_verdict_as_check, teardown),
 		cmocka_unit_test_teardown(test_host_changes, teardown),
