@@ -46,7 +46,7 @@ struct apmig_card {
 	unsigned int raw_hwtype;	/* AP type (TAPQ 'at') */
 	unsigned int hwtype;
 	uint32_t functions;		/* ap_functions: GR2 facility word */
-	int depth;			/* -1 when absent */
+	int depth;			/* sysfs 'depth' = qd + 1; -1: absent */
 	bool online, config, chkstop;
 	char type[16];			/* e.g. CEX8C */
 	enum apmig_driver driver;
@@ -85,8 +85,10 @@ struct apmig_host {
 	bool migratable;			/* 'migratable' in matrix features */
 	struct apmig_card cards[VFIO_AP_MIG_IDS];
 	struct apmig_queue *queues[VFIO_AP_MIG_MAX_QUEUES]; /* by APQN, NULL: none */
-	struct apmig_mdev *mdevs;
+	struct apmig_mdev *mdevs;		/* malloc'ed, may be realloc'ed */
 	size_t nr_mdevs;
+	/* Destination mdev index of the last apmig_host_target(), -1: none. */
+	int target_mdev;
 };
 
 /* Load the host under @root (NULL: apmig_sysfs_root(NULL)). 0 or -errno. */
