@@ -26,6 +26,14 @@
 #define DEMO_GUEST	"8ab1a2c4-5d3e-4f60-9a7b-0c1d2e3f4a5b"
 #define DEMO_DEST	"5f2e9a10-3b4c-4d5e-8f60-718293a4b5c6"
 
+/* @dir/@name into @buf; false if it does not fit. */
+static bool demo_path(char *buf, size_t len, const char *dir, const char *name)
+{
+	int n = snprintf(buf, len, "%s/%s", dir, name);
+
+	return n >= 0 && (size_t)n < len;
+}
+
 static bool demo_is_dir(const char *path)
 {
 	struct stat st;
@@ -41,13 +49,12 @@ static const char *demo_hosts(char *buf, size_t len)
 
 	if (env && *env)
 		return env;
-	snprintf(probe, sizeof(probe), "%s/hosts/source", APMIG_DATADIR);
-	if (demo_is_dir(probe)) {
-		snprintf(buf, len, "%s/hosts", APMIG_DATADIR);
+	if (demo_path(probe, sizeof(probe), APMIG_DATADIR, "hosts/source") &&
+	    demo_is_dir(probe) && demo_path(buf, len, APMIG_DATADIR, "hosts"))
 		return buf;
-	}
-	snprintf(buf, len, "%s/data/hosts", APMIG_SRCDIR);
-	return buf;
+	if (demo_path(buf, len, APMIG_SRCDIR, "data/hosts"))
+		return buf;
+	return APMIG_SRCDIR "/data/hosts";
 }
 
 static int cmd_demo(int argc, char *argv[])
@@ -74,10 +81,10 @@ static int cmd_demo(int argc, char *argv[])
 		return apmig_cmd_usage_error(cmd, "unexpected argument '%s'",
 					     argv[optind]);
 	hosts = demo_hosts(hosts_buf, sizeof(hosts_buf));
-	snprintf(src, sizeof(src), "%s/source", hosts);
-	snprintf(dst, sizeof(dst), "%s/target", hosts);
-	snprintf(bad, sizeof(bad), "%s/incompatible", hosts);
-	if (!demo_is_dir(src) || !demo_is_dir(dst) || !demo_is_dir(bad))
+	if (!demo_path(src, sizeof(src), hosts, "source") ||
+	    !demo_path(dst, sizeof(dst), hosts, "target") ||
+	    !demo_path(bad, sizeof(bad), hosts, "incompatible") ||
+	    !demo_is_dir(src) || !demo_is_dir(dst) || !demo_is_dir(bad))
 		return apmig_fail("demo", "%s: the demo hosts are missing (source, target, incompatible)",
 				  hosts);
 
