@@ -1088,6 +1088,80 @@ static void test_p2p_arcs(void **state)
 	tdev_fini(&t);
 }
 
+struct stress {
+	struct tdev *t;
+	int fd;
+	int stop;
+	unsigned long reads, resets;
+};
+
+/* Read and ask for precopy info on one fd while sessions come and go. */
+static void *stress_reader(void *arg)
+{
+	struct stress *st = arg;
+	u8 buf[64];
+	u64 a, b;
+
+	while (!__atomic_load_n(&st->stop, __ATOMIC_ACQUIRE)) {
+		shim_sys_read(st->fd, buf, sizeof(buf));
+		shim_vfio_precopy_info(st->fd, &a, &b);
+		st->reads++;
+	}
+	return NULL;
+}
+
+/* Reset the device over and over, as a guest reboot loop would. */
+static void *stress_resetter(void *arg)
+{
+	struct stress *st = arg;
+
+	while (!__atomic_load_n(&st->stop, __ATOMIC_ACQUIRE)) {
+		vfio_ap_mig_reset(&st->t->mdev);
+		st->resets++;
+	}
+	return NULL;
+}
+
+/* Tests transitions, data-fd use and resets racing: no crash, no leak. */
+static void test_concurrent_reset_and_io(void **state)
+{
+	struct stress st = { 0 };
+	pthread_t reader, resetter;
+	enum vfio_device_mig_state s;
+	struct tdev t;
+	u64 len;
+	int i, fd;
+
+	tdev_init(&t, "src");
+	tdev_open(&t);
+	st.t = &t;
+	st.fd = tdev_set(&t, S_PRE_COPY);
+	pthread_create(&reader, NULL, stress_reader, &st);
+	pthread_create(&resetter, NULL, stress_resetter, &st);
+	for (i = 0; i < 300; i++) {
+		fd = -1;
+		/* may fail when a reset lands in the middle: never crash */
+		shim_vfio_set_state(t.devfd, i % 2 ? S_PRE_COPY : S_STOP_COPY, &fd);
+		shim_vfio_get_data_size(t.devfd, &len);
+		shim_vfio_get_state(t.devfd, &s);
+		if (fd >= 0)
+			shim_sys_close(fd);
+	}
+	__atomic_store_n(&st.stop, 1, __ATOMIC_RELEASE);
+	pthread_join(reader, NULL);
+	pthread_join(resetter, NULL);
+	assert_true(st.reads > 0 && st.resets > 0);
+	/* whatever happened, a reset brings it back to a usable RUNNING */
+	assert_int_equal(shim_vfio_reset(t.devfd), 0);
+	assert_int_equal(tdev_state(&t), S_RUNNING);
+	fd = tdev_set(&t, S_PRE_COPY);
+	assert_true(fd >= 0);
+	tdev_set(&t, S_RUNNING);
+	shim_sys_close(fd);
+	shim_sys_close(st.fd);
+	tdev_fini(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1110,6 +1184,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reset_deferred_while_state_locked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_set_state_in_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_p2p_arcs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_concurrent_reset_and_io, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
