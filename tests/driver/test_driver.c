@@ -60,6 +60,8 @@ struct tdev {
 
 static bool fake_se_guest;
 static long slab_base;
+/* The real host services run under the host's locks; so do the fakes. */
+static pthread_mutex_t fake_host_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static struct tdev *to_tdev(struct ap_matrix_mdev *mm)
 {
@@ -94,20 +96,14 @@ int vfio_ap_mig_host_read_config(struct ap_matrix_mdev *matrix_mdev,
 	struct tdev *t = to_tdev(matrix_mdev);
 	int ret;
 
+	pthread_mutex_lock(&fake_host_lock);
 	t->reads++;
-	if (t->read_err)
-		return t->read_err;
+	ret = t->read_err;
 	/* allocate as the real one does, so the slab knob reaches it */
-	ret = vfio_ap_mig_config_alloc(cfg, t->cfg.nr_queues);
-	if (ret)
-		return ret;
-	bitmap_copy(cfg->apm, t->cfg.apm, VFIO_AP_MIG_IDS);
-	bitmap_copy(cfg->aqm, t->cfg.aqm, VFIO_AP_MIG_IDS);
-	bitmap_copy(cfg->adm, t->cfg.adm, VFIO_AP_MIG_IDS);
-	if (t->cfg.nr_queues)
-		memcpy(cfg->queues, t->cfg.queues,
-		       t->cfg.nr_queues * sizeof(*cfg->queues));
-	return 0;
+	if (!ret)
+		ret = cfg_copy(cfg, &t->cfg);
+	pthread_mutex_unlock(&fake_host_lock);
+	return ret;
 }
 
 static int fake_judge(struct tdev *t, const struct vfio_ap_mig_config *cfg,
@@ -133,9 +129,13 @@ int vfio_ap_mig_host_check(struct ap_matrix_mdev *matrix_mdev,
 			   vfio_ap_mig_report_t report, void *report_ctx)
 {
 	struct tdev *t = to_tdev(matrix_mdev);
+	int ret;
 
+	pthread_mutex_lock(&fake_host_lock);
 	t->checks++;
-	return fake_judge(t, cfg, t->check_problems, report, report_ctx);
+	ret = fake_judge(t, cfg, t->check_problems, report, report_ctx);
+	pthread_mutex_unlock(&fake_host_lock);
+	return ret;
 }
 
 int vfio_ap_mig_host_apply(struct ap_matrix_mdev *matrix_mdev,
@@ -144,19 +144,22 @@ int vfio_ap_mig_host_apply(struct ap_matrix_mdev *matrix_mdev,
 {
 	struct tdev *t = to_tdev(matrix_mdev);
 	struct vfio_ap_mig_config copy;
-	int ret = fake_judge(t, cfg, t->apply_problems, report, report_ctx);
+	int ret;
 
-	if (ret)
-		return ret;
+	pthread_mutex_lock(&fake_host_lock);
+	ret = fake_judge(t, cfg, t->apply_problems, report, report_ctx);
 	/* the real apply allocates too: the slab knob reaches this one */
-	if (cfg_copy(&copy, cfg))
-		return -ENOMEM;
-	t->applies++;
-	if (t->applied_valid)
-		vfio_ap_mig_config_free(&t->applied);
-	t->applied = copy;
-	t->applied_valid = true;
-	return 0;
+	if (!ret && cfg_copy(&copy, cfg))
+		ret = -ENOMEM;
+	if (!ret) {
+		t->applies++;
+		if (t->applied_valid)
+			vfio_ap_mig_config_free(&t->applied);
+		t->applied = copy;
+		t->applied_valid = true;
+	}
+	pthread_mutex_unlock(&fake_host_lock);
+	return ret;
 }
 
 /* vfio_ap_ops.c's callbacks with the migration hooks, as patched. */
@@ -1105,7 +1108,7 @@ static void *stress_reader(void *arg)
 	while (!__atomic_load_n(&st->stop, __ATOMIC_ACQUIRE)) {
 		shim_sys_read(st->fd, buf, sizeof(buf));
 		shim_vfio_precopy_info(st->fd, &a, &b);
-		st->reads++;
+		__atomic_fetch_add(&st->reads, 1, __ATOMIC_RELAXED);
 	}
 	return NULL;
 }
@@ -1117,7 +1120,7 @@ static void *stress_resetter(void *arg)
 
 	while (!__atomic_load_n(&st->stop, __ATOMIC_ACQUIRE)) {
 		vfio_ap_mig_reset(&st->t->mdev);
-		st->resets++;
+		__atomic_fetch_add(&st->resets, 1, __ATOMIC_RELAXED);
 	}
 	return NULL;
 }
@@ -1138,7 +1141,9 @@ static void test_concurrent_reset_and_io(void **state)
 	st.fd = tdev_set(&t, S_PRE_COPY);
 	pthread_create(&reader, NULL, stress_reader, &st);
 	pthread_create(&resetter, NULL, stress_resetter, &st);
-	for (i = 0; i < 300; i++) {
+	/* at least 300 rounds, and until both threads have done some */
+	for (i = 0; i < 300 || __atomic_load_n(&st.reads, __ATOMIC_RELAXED) < 50 ||
+		    __atomic_load_n(&st.resets, __ATOMIC_RELAXED) < 50; i++) {
 		fd = -1;
 		/* may fail when a reset lands in the middle: never crash */
 		shim_vfio_set_state(t.devfd, i % 2 ? S_PRE_COPY : S_STOP_COPY, &fd);
