@@ -80,7 +80,8 @@ static void scratch_copy(struct scratch *s, const char *host)
 	snprintf(s->dir, sizeof(s->dir), "/tmp/apmig-sysfs-XXXXXX");
 	assert_non_null(mkdtemp(s->dir));
 	snprintf(s->root, sizeof(s->root), "%s/sys", s->dir);
-	snprintf(cmd, sizeof(cmd), "cp -a '%s' '%s'", fixture(host), s->root);
+	assert_true(snprintf(cmd, sizeof(cmd), "cp -a '%s' '%s'", fixture(host),
+			     s->root) < (int)sizeof(cmd));
 	assert_int_equal(system(cmd), 0);
 }
 
@@ -478,8 +479,8 @@ static void test_host_guest_config_missing_queue(void **state)
 	set_bit_inv(0x40, d->aqm);	/* 03.0040 does not exist */
 	assert_int_equal(apmig_host_guest_config(h, d, &cfg, &err), -ENODEV);
 	assert_null(cfg.queues);
-	snprintf(want, sizeof(want), "%s/devices/ap/card03/03.0040",
-		 fixture("dst-ok"));
+	assert_true(snprintf(want, sizeof(want), "%s/devices/ap/card03/03.0040",
+			     fixture("dst-ok")) < (int)sizeof(want));
 	assert_non_null(strstr(err.msg, want));
 	assert_non_null(strstr(err.msg, "queue 03.0040"));
 	apmig_host_free(h);
