@@ -878,6 +878,21 @@ static void test_matrix_forms(void **state)
 	scratch_free(&s);
 }
 
+/* Tests that a queue directory under the wrong card is refused. */
+static void test_queue_dir_wrong_card(void **state)
+{
+	char cmd[1024];
+	struct scratch s;
+
+	scratch_copy(&s, "src-a");
+	snprintf(cmd, sizeof(cmd), "cp -a '%s/devices/ap/card05/05.0004' '%s/devices/ap/card03/04.0004'",
+		 s.root, s.root);
+	assert_int_equal(system(cmd), 0);
+	expect_load_error(&s, -EINVAL, "devices/ap/card03/04.0004",
+			  "does not belong to card 03");
+	scratch_free(&s);
+}
+
 /* Tests that a tree without an AP bus is refused with a clear message. */
 static void test_no_ap_bus(void **state)
 {
@@ -965,6 +980,7 @@ int main(void)
 		cmocka_unit_test(test_malformed_scalars),
 		cmocka_unit_test(test_malformed_matrix),
 		cmocka_unit_test(test_matrix_forms),
+		cmocka_unit_test(test_queue_dir_wrong_card),
 		cmocka_unit_test(test_no_ap_bus),
 		cmocka_unit_test(test_no_vfio_ap_no_cards),
 		cmocka_unit_test(test_features_migratable),
