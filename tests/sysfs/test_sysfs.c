@@ -73,12 +73,44 @@ struct scratch {
 	char root[300];
 };
 
+/* Scratch directories not yet removed: a failed test leaves them here. */
+static char scratch_left[64][256];
+
+static void scratch_remove(const char *dir)
+{
+	char cmd[512];
+
+	if (snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir) >= (int)sizeof(cmd) ||
+	    system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", dir);
+}
+
+/* Teardown of every test: remove what a failed test could not. */
+static int scratch_cleanup(void **state)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(scratch_left) / sizeof(scratch_left[0]); i++) {
+		if (scratch_left[i][0])
+			scratch_remove(scratch_left[i]);
+		scratch_left[i][0] = '\0';
+	}
+	return 0;
+}
+
 static void scratch_copy(struct scratch *s, const char *host)
 {
 	char cmd[1024];
+	size_t i;
 
 	snprintf(s->dir, sizeof(s->dir), "/tmp/apmig-sysfs-XXXXXX");
 	assert_non_null(mkdtemp(s->dir));
+	for (i = 0; i < sizeof(scratch_left) / sizeof(scratch_left[0]); i++) {
+		if (!scratch_left[i][0]) {
+			strcpy(scratch_left[i], s->dir);
+			break;
+		}
+	}
 	snprintf(s->root, sizeof(s->root), "%s/sys", s->dir);
 	assert_true(snprintf(cmd, sizeof(cmd), "cp -a '%s' '%s'", fixture(host),
 			     s->root) < (int)sizeof(cmd));
@@ -87,10 +119,12 @@ static void scratch_copy(struct scratch *s, const char *host)
 
 static void scratch_free(struct scratch *s)
 {
-	char cmd[1024];
+	size_t i;
 
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", s->dir);
-	assert_int_equal(system(cmd), 0);
+	scratch_remove(s->dir);
+	for (i = 0; i < sizeof(scratch_left) / sizeof(scratch_left[0]); i++)
+		if (!strcmp(scratch_left[i], s->dir))
+			scratch_left[i][0] = '\0';
 }
 
 static void scratch_write(struct scratch *s, const char *rel, const char *text)
@@ -951,39 +985,39 @@ static void test_features_migratable(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sysfs_root_precedence),
-		cmocka_unit_test(test_sysfs_path_join),
-		cmocka_unit_test(test_sysfs_parse_mask),
-		cmocka_unit_test(test_sysfs_parse_scalars),
-		cmocka_unit_test(test_sysfs_quote),
-		cmocka_unit_test(test_host_load_src_a),
-		cmocka_unit_test(test_host_load_dst_ok),
-		cmocka_unit_test(test_host_load_dst_bad),
-		cmocka_unit_test(test_host_load_env_root),
-		cmocka_unit_test(test_host_guest_config_running),
-		cmocka_unit_test(test_host_guest_config_guest_matrix),
-		cmocka_unit_test(test_host_guest_config_idle),
-		cmocka_unit_test(test_host_guest_config_missing_queue),
-		cmocka_unit_test(test_host_queue_gr2),
-		cmocka_unit_test(test_check_src_a_dst_ok),
-		cmocka_unit_test(test_check_src_a_dst_ok_other_dest),
-		cmocka_unit_test(test_check_src_a_dst_bad),
-		cmocka_unit_test(test_check_src_a_self),
-		cmocka_unit_test(test_host_target_lookup),
-		cmocka_unit_test(test_malformed_mask),
-		cmocka_unit_test(test_mask_not_supported),
-		cmocka_unit_test(test_malformed_ap_functions),
-		cmocka_unit_test(test_dangling_driver_link),
-		cmocka_unit_test(test_missing_mandatory),
-		cmocka_unit_test(test_missing_optional),
-		cmocka_unit_test(test_queue_functions_bs),
-		cmocka_unit_test(test_malformed_scalars),
-		cmocka_unit_test(test_malformed_matrix),
-		cmocka_unit_test(test_matrix_forms),
-		cmocka_unit_test(test_queue_dir_wrong_card),
-		cmocka_unit_test(test_no_ap_bus),
-		cmocka_unit_test(test_no_vfio_ap_no_cards),
-		cmocka_unit_test(test_features_migratable),
+		cmocka_unit_test_teardown(test_sysfs_root_precedence, scratch_cleanup),
+		cmocka_unit_test_teardown(test_sysfs_path_join, scratch_cleanup),
+		cmocka_unit_test_teardown(test_sysfs_parse_mask, scratch_cleanup),
+		cmocka_unit_test_teardown(test_sysfs_parse_scalars, scratch_cleanup),
+		cmocka_unit_test_teardown(test_sysfs_quote, scratch_cleanup),
+		cmocka_unit_test_teardown(test_host_load_src_a, scratch_cleanup),
+		cmocka_unit_test_teardown(test_host_load_dst_ok, scratch_cleanup),
+		cmocka_unit_test_teardown(test_host_load_dst_bad, scratch_cleanup),
+		cmocka_unit_test_teardown(test_host_load_env_root, scratch_cleanup),
+		cmocka_unit_test_teardown(test_host_guest_config_running, scratch_cleanup),
+		cmocka_unit_test_teardown(test_host_guest_config_guest_matrix, scratch_cleanup),
+		cmocka_unit_test_teardown(test_host_guest_config_idle, scratch_cleanup),
+		cmocka_unit_test_teardown(test_host_guest_config_missing_queue, scratch_cleanup),
+		cmocka_unit_test_teardown(test_host_queue_gr2, scratch_cleanup),
+		cmocka_unit_test_teardown(test_check_src_a_dst_ok, scratch_cleanup),
+		cmocka_unit_test_teardown(test_check_src_a_dst_ok_other_dest, scratch_cleanup),
+		cmocka_unit_test_teardown(test_check_src_a_dst_bad, scratch_cleanup),
+		cmocka_unit_test_teardown(test_check_src_a_self, scratch_cleanup),
+		cmocka_unit_test_teardown(test_host_target_lookup, scratch_cleanup),
+		cmocka_unit_test_teardown(test_malformed_mask, scratch_cleanup),
+		cmocka_unit_test_teardown(test_mask_not_supported, scratch_cleanup),
+		cmocka_unit_test_teardown(test_malformed_ap_functions, scratch_cleanup),
+		cmocka_unit_test_teardown(test_dangling_driver_link, scratch_cleanup),
+		cmocka_unit_test_teardown(test_missing_mandatory, scratch_cleanup),
+		cmocka_unit_test_teardown(test_missing_optional, scratch_cleanup),
+		cmocka_unit_test_teardown(test_queue_functions_bs, scratch_cleanup),
+		cmocka_unit_test_teardown(test_malformed_scalars, scratch_cleanup),
+		cmocka_unit_test_teardown(test_malformed_matrix, scratch_cleanup),
+		cmocka_unit_test_teardown(test_matrix_forms, scratch_cleanup),
+		cmocka_unit_test_teardown(test_queue_dir_wrong_card, scratch_cleanup),
+		cmocka_unit_test_teardown(test_no_ap_bus, scratch_cleanup),
+		cmocka_unit_test_teardown(test_no_vfio_ap_no_cards, scratch_cleanup),
+		cmocka_unit_test_teardown(test_features_migratable, scratch_cleanup),
 	};
 
 	return cmocka_run_group_tests_name("sysfs", tests, NULL, NULL);
