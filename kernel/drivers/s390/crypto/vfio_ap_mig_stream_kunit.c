@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of the vfio_ap migration stream codec. The golden vectors of
+ * tests/vectors/ are built in (vfio_ap_mig_stream_vectors.h), so the same
+ * bytes are decoded to the same fields here, on big-endian s390x, as by the
+ * userspace tests on little-endian hosts.
+ */
+
+#include <kunit/resource.h>
+#include <kunit/test.h>
+#include <linux/bitmap.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/unaligned.h>
+
+#include "vfio_ap_mig_stream.h"
+#include "vfio_ap_mig_stream_vectors.h"
+
+KUNIT_DEFINE_ACTION_WRAPPER(vfio_ap_mig_test_kvfree, kvfree, const void *);
+
+static void *vfio_ap_mig_test_alloc(struct kunit *test, size_t size)
+{
+	void *p = kvzalloc(size, GFP_KERNEL);
+	int ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	ret = kunit_add_action_or_reset(test, vfio_ap_mig_test_kvfree, p);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	return p;
+}
+
+static void vfio_ap_mig_test_release(void *dec)
+{
+	vfio_ap_mig_decoder_release(dec);
+}
+
+static struct vfio_ap_mig_decoder *vfio_ap_mig_test_decoder(struct kunit *test)
+{
+	struct vfio_ap_mig_decoder *dec;
+	int ret;
+
+	dec = kunit_kzalloc(test, sizeof(*dec), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, dec);
+	vfio_ap_mig_decoder_init(dec);
+	ret = kunit_add_action_or_reset(test, vfio_ap_mig_test_release, dec);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	return dec;
+}
+
+static void vfio_ap_mig_test_free_cfg(void *cfg)
+{
+	vfio_ap_mig_config_free(cfg);
+}
+
+static void vfio_ap_mig_test_expect_ids(struct kunit *test,
+					const struct vfio_ap_mig_vector *v,
+					const char *what,
+					const unsigned long *mask,
+					const u8 *ids, u16 nr)
+{
+	unsigned int id, i = 0;
+
+	for (id = 0; id < VFIO_AP_MIG_IDS; id++) {
+		if (!test_bit_inv(id, mask))
+			continue;
+		KUNIT_EXPECT_LT_MSG(test, i, nr, "%s: %s has extra id 0x%02x",
+				    v->name, what, id);
+		if (i < nr)
+			KUNIT_EXPECT_EQ_MSG(test, id, ids[i], "%s: %s",
+					    v->name, what);
+		i++;
+	}
+	KUNIT_EXPECT_EQ_MSG(test, i, nr, "%s: %s", v->name, what);
+}
+
+static void vfio_ap_mig_test_expect_cfg(struct kunit *test,
+					const struct vfio_ap_mig_vector *v,
+					const struct vfio_ap_mig_config *cfg,
+					const struct vfio_ap_mig_vec_config *want)
+{
+	u32 i;
+
+	KUNIT_ASSERT_NOT_NULL(test, cfg);
+	vfio_ap_mig_test_expect_ids(test, v, "apm", cfg->apm, want->apm,
+				    want->nr_apm);
+	vfio_ap_mig_test_expect_ids(test, v, "aqm", cfg->aqm, want->aqm,
+				    want->nr_aqm);
+	vfio_ap_mig_test_expect_ids(test, v, "adm", cfg->adm, want->adm,
+				    want->nr_adm);
+	KUNIT_ASSERT_EQ_MSG(test, cfg->nr_queues, want->nr_queues, "%s",
+			    v->name);
+	for (i = 0; i < want->nr_queues; i++) {
+		KUNIT_EXPECT_EQ_MSG(test, cfg->queues[i].apqn,
+				    want->queues[i].apqn, "%s: queue %u",
+				    v->name, i);
+		KUNIT_EXPECT_EQ_MSG(test, cfg->queues[i].gr2,
+				    want->queues[i].gr2, "%s: queue %u",
+				    v->name, i);
+	}
+}
+
+/*
+ * Decode vector @v in feeds of @chunk bytes (0: all at once) and check
+ * every event, the decoded fields, the result and the message.
+ */
+static void vfio_ap_mig_test_vector(struct kunit *test,
+				    struct vfio_ap_mig_decoder *dec,
+				    const struct vfio_ap_mig_vector *v,
+				    size_t chunk)
+{
+	enum vfio_ap_mig_event ev;
+	unsigned int events = 0;
+	size_t off = 0, n;
+	ssize_t ret = 0;
+
+	vfio_ap_mig_decoder_init(dec);
+	while (off < v->len) {
+		n = chunk ? min_t(size_t, chunk, v->len - off) : v->len - off;
+		ret = vfio_ap_mig_decoder_feed(dec, v->data + off, n, &ev);
+		if (ret < 0)
+			break;
+		KUNIT_ASSERT_GT(test, ret, 0);
+		off += ret;
+		if (ev == VFIO_AP_MIG_EV_NONE)
+			continue;
+		KUNIT_ASSERT_LT_MSG(test, events, v->nr_events, "%s", v->name);
+		KUNIT_EXPECT_EQ_MSG(test, ev, v->events[events].ev, "%s",
+				    v->name);
+		if (ev == VFIO_AP_MIG_EV_CONFIG)
+			vfio_ap_mig_test_expect_cfg(test, v,
+						    vfio_ap_mig_decoder_config(dec),
+						    &v->events[events].cfg);
+		events++;
+	}
+	if (ret >= 0)
+		ret = vfio_ap_mig_decoder_finish(dec);
+	KUNIT_EXPECT_EQ_MSG(test, ret, v->err, "%s (chunk %zu): %s", v->name,
+			    chunk, vfio_ap_mig_decoder_errmsg(dec));
+	KUNIT_EXPECT_EQ_MSG(test, events, v->nr_events, "%s", v->name);
+	if (v->err)
+		KUNIT_EXPECT_STREQ_MSG(test, vfio_ap_mig_decoder_errmsg(dec),
+				       v->msg, "%s", v->name);
+	vfio_ap_mig_decoder_release(dec);
+}
+
+/* Every vector fed at once decodes to its fields, errno and message. */
+static void vectors_decode_whole(struct kunit *test)
+{
+	struct vfio_ap_mig_decoder *dec = vfio_ap_mig_test_decoder(test);
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(vfio_ap_mig_vectors); i++)
+		vfio_ap_mig_test_vector(test, dec, &vfio_ap_mig_vectors[i], 0);
+}
+
+/* The same, one byte at a time. */
+static void vectors_decode_byte_by_byte(struct kunit *test)
+{
+	struct vfio_ap_mig_decoder *dec = vfio_ap_mig_test_decoder(test);
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(vfio_ap_mig_vectors); i++)
+		vfio_ap_mig_test_vector(test, dec, &vfio_ap_mig_vectors[i], 1);
+}
+
+/* The same, in every chunk size from 2 bytes to the whole stream. */
+static void vectors_decode_every_chunk_size(struct kunit *test)
+{
+	struct vfio_ap_mig_decoder *dec = vfio_ap_mig_test_decoder(test);
+	const struct vfio_ap_mig_vector *v;
+	size_t i, chunk;
+
+	for (i = 0; i < ARRAY_SIZE(vfio_ap_mig_vectors); i++) {
+		v = &vfio_ap_mig_vectors[i];
+		for (chunk = 2; chunk <= v->len; chunk++)
+			vfio_ap_mig_test_vector(test, dec, v, chunk);
+	}
+}
+
+/*
+ * The encoder writes, on this machine, exactly the bytes of every valid
+ * single-configuration vector it was generated from.
+ */
+static void vectors_encode_identical(struct kunit *test)
+{
+	static const char *const names[] = {
+		"empty_config", "zero_queues", "one_queue", "several",
+	};
+	struct vfio_ap_mig_decoder *dec = vfio_ap_mig_test_decoder(test);
+	const struct vfio_ap_mig_vector *v;
+	struct vfio_ap_mig_config cfg;
+	enum vfio_ap_mig_event ev;
+	ssize_t ret;
+	size_t i, k;
+	u8 *buf;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		v = NULL;
+		for (k = 0; k < ARRAY_SIZE(vfio_ap_mig_vectors); k++)
+			if (!strcmp(vfio_ap_mig_vectors[k].name, names[i]))
+				v = &vfio_ap_mig_vectors[k];
+		KUNIT_ASSERT_NOT_NULL(test, v);
+		vfio_ap_mig_decoder_init(dec);
+		ret = vfio_ap_mig_decoder_feed(dec, v->data, v->len, &ev);
+		KUNIT_ASSERT_EQ(test, ret, v->len);
+		KUNIT_ASSERT_EQ(test, vfio_ap_mig_decoder_take_config(dec, &cfg), 0);
+		buf = vfio_ap_mig_test_alloc(test, v->len);
+		ret = vfio_ap_mig_encode_config(&cfg, 0, VFIO_AP_MIG_REC_FINAL,
+						buf, v->len);
+		KUNIT_EXPECT_EQ(test, ret, v->len);
+		KUNIT_EXPECT_MEMEQ_MSG(test, buf, v->data, v->len, "%s",
+				       v->name);
+		vfio_ap_mig_config_free(&cfg);
+		vfio_ap_mig_decoder_release(dec);
+	}
+}
+
+/*
+ * The 256 x 256 queue configuration encodes to the pinned size and CRC
+ * and, decoded one byte at a time, re-encodes byte-identical.
+ */
+static void max_round_trip_identical(struct kunit *test)
+{
+	size_t len = vfio_ap_mig_config_record_size(VFIO_AP_MIG_MAX_QUEUES);
+	struct vfio_ap_mig_config *cfg, *out;
+	struct vfio_ap_mig_decoder *dec;
+	enum vfio_ap_mig_event ev, want;
+	ssize_t ret;
+	u8 *a, *b;
+	size_t off;
+	u32 i;
+
+	KUNIT_ASSERT_EQ(test, len, VFIO_AP_MIG_VEC_MAX_LEN);
+	cfg = kunit_kzalloc(test, sizeof(*cfg), GFP_KERNEL);
+	out = kunit_kzalloc(test, sizeof(*out), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, cfg);
+	KUNIT_ASSERT_NOT_NULL(test, out);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mig_config_alloc(cfg, 0), 0);
+	ret = kunit_add_action_or_reset(test, vfio_ap_mig_test_free_cfg, cfg);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	ret = kunit_add_action_or_reset(test, vfio_ap_mig_test_free_cfg, out);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	bitmap_fill(cfg->apm, VFIO_AP_MIG_IDS);
+	bitmap_fill(cfg->aqm, VFIO_AP_MIG_IDS);
+	bitmap_fill(cfg->adm, VFIO_AP_MIG_IDS);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mig_config_fill_apqns(cfg), 0);
+	KUNIT_ASSERT_EQ(test, cfg->nr_queues, VFIO_AP_MIG_MAX_QUEUES);
+	for (i = 0; i < cfg->nr_queues; i++)
+		cfg->queues[i].gr2 = vfio_ap_mig_vec_max_gr2(cfg->queues[i].apqn);
+
+	a = vfio_ap_mig_test_alloc(test, len);
+	b = vfio_ap_mig_test_alloc(test, len);
+	ret = vfio_ap_mig_encode_config(cfg, 0, VFIO_AP_MIG_REC_FINAL, a, len);
+	KUNIT_ASSERT_EQ(test, ret, len);
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_crc32c(a, len),
+			VFIO_AP_MIG_VEC_MAX_CRC32C);
+
+	dec = vfio_ap_mig_test_decoder(test);
+	for (off = 0; off < len; off++) {
+		ret = vfio_ap_mig_decoder_feed(dec, a + off, 1, &ev);
+		KUNIT_ASSERT_EQ(test, ret, 1);
+		want = off == len - 1 ? VFIO_AP_MIG_EV_CONFIG :
+					VFIO_AP_MIG_EV_NONE;
+		KUNIT_ASSERT_EQ(test, ev, want);
+	}
+	KUNIT_ASSERT_EQ(test, vfio_ap_mig_decoder_finish(dec), 0);
+	KUNIT_EXPECT_TRUE(test,
+			  vfio_ap_mig_config_equal(cfg, vfio_ap_mig_decoder_config(dec)));
+	KUNIT_ASSERT_EQ(test, vfio_ap_mig_decoder_take_config(dec, out), 0);
+	ret = vfio_ap_mig_encode_config(out, 0, VFIO_AP_MIG_REC_FINAL, b, len);
+	KUNIT_ASSERT_EQ(test, ret, len);
+	KUNIT_EXPECT_EQ(test, memcmp(a, b, len), 0);
+}
+
+/* The standard CRC-32C check value, through the kernel's __crc32c_le(). */
+static void crc32c_check_value(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_crc32c("123456789", 9), 0xe3069283);
+}
+
+/* A failed decoder keeps its errno and message; release makes it new. */
+static void decoder_error_sticky(struct kunit *test)
+{
+	static const u8 garbage[24] = { 'N', 'O', 'P', 'E' };
+	struct vfio_ap_mig_decoder *dec = vfio_ap_mig_test_decoder(test);
+	enum vfio_ap_mig_event ev;
+	ssize_t ret;
+
+	ret = vfio_ap_mig_decoder_feed(dec, garbage, sizeof(garbage), &ev);
+	KUNIT_EXPECT_EQ(test, ret, -EPROTO);
+	ret = vfio_ap_mig_decoder_feed(dec, garbage, 1, &ev);
+	KUNIT_EXPECT_EQ(test, ret, -EPROTO);
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_decoder_finish(dec), -EPROTO);
+	KUNIT_EXPECT_STREQ(test, vfio_ap_mig_decoder_errmsg(dec),
+			   "offset 0: bad magic 0x4e4f5045, expected 0x41504d47");
+	vfio_ap_mig_decoder_release(dec);
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_decoder_finish(dec), -ENODATA);
+	KUNIT_EXPECT_STREQ(test, vfio_ap_mig_decoder_errmsg(dec),
+			   "offset 0: empty stream");
+}
+
+/* 65,536 queues can be allocated; one more is refused before allocating. */
+static void config_alloc_bounds(struct kunit *test)
+{
+	struct vfio_ap_mig_config cfg;
+	int ret;
+
+	ret = vfio_ap_mig_config_alloc(&cfg, VFIO_AP_MIG_MAX_QUEUES);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, cfg.nr_queues, VFIO_AP_MIG_MAX_QUEUES);
+	vfio_ap_mig_config_free(&cfg);
+	ret = vfio_ap_mig_config_alloc(&cfg, VFIO_AP_MIG_MAX_QUEUES + 1);
+	KUNIT_EXPECT_EQ(test, ret, -E2BIG);
+	KUNIT_EXPECT_NULL(test, cfg.queues);
+}
+
+static struct kunit_case vfio_ap_mig_stream_cases[] = {
+	KUNIT_CASE(vectors_decode_whole),
+	KUNIT_CASE(vectors_decode_byte_by_byte),
+	KUNIT_CASE(vectors_decode_every_chunk_size),
+	KUNIT_CASE(vectors_encode_identical),
+	KUNIT_CASE(max_round_trip_identical),
+	KUNIT_CASE(crc32c_check_value),
+	KUNIT_CASE(decoder_error_sticky),
+	KUNIT_CASE(config_alloc_bounds),
+	{}
+};
+
+static struct kunit_suite vfio_ap_mig_stream_suite = {
+	.name = "vfio_ap_mig_stream",
+	.test_cases = vfio_ap_mig_stream_cases,
+};
+
+kunit_test_suite(vfio_ap_mig_stream_suite);
