@@ -32,6 +32,7 @@ PATCHES=$REPO/kernel/patches
 KUNITCONFIG=$REPO/kernel/kunitconfig
 NEWDIR=drivers/s390/crypto
 export ARCH CROSS_COMPILE
+export LC_ALL=C
 
 PRISTINE=$CACHE/pristine
 WORK=$CACHE/work
@@ -171,12 +172,14 @@ result kernel-series "$applied" $((1 - series_ok))
 # as a real copy with a new time stamp so that make rebuilds it.
 new=$(new_files)
 wanted=$(printf '%s\n' $touched $new | sort -u)
-if [ -f "$CACHE/work.files" ]; then
-	for f in $(comm -23 "$CACHE/work.files" <(echo "$wanted")); do
-		rm -f "$WORK/$f"
-		[ -f "$PRISTINE/$f" ] && cp "$PRISTINE/$f" "$WORK/$f"
-	done
-fi
+touch "$CACHE/work.files"
+old=$(cat "$CACHE/work.files")
+# Record both lists first: an interrupted run still knows what it changed.
+printf '%s\n' $old $wanted | sort -u >"$CACHE/work.files"
+for f in $(comm -23 <(echo "$old") <(echo "$wanted")); do
+	rm -f "$WORK/$f"
+	[ -f "$PRISTINE/$f" ] && cp "$PRISTINE/$f" "$WORK/$f"
+done
 for f in $touched; do
 	if [ -f "$STAGE/$f" ]; then
 		install_file "$STAGE/$f" "$WORK/$f"
@@ -253,10 +256,12 @@ if ! cmp -s "$BUILD/fragment.config" "$BUILD/fragment.used" ||
 fi
 # Our objects are always recompiled so that their warnings show every run.
 rm -f "$BUILD/$NEWDIR"/vfio_ap*.o
-ours=$(printf '%s\n' $new $touched | grep -E '\.[ch]$' | sed 's|.*/||' | sort -u)
+ours=$(printf '%s\n' $new $touched vfio_ap_ops.c vfio_ap_drv.c vfio_ap_private.h |
+	grep -E '\.[ch]$' | sed 's|.*/||' | sort -u)
 if [ $build_ok = 1 ]; then
+	make_ok=1
 	make -C "$WORK" O="$BUILD" -j"$JOBS" W=1 C=1 "$NEWDIR/" \
-		>"$LOGS/build.log" 2>&1 || build_ok=0
+		>"$LOGS/build.log" 2>&1 || make_ok=0
 	# "<path>/<file>:<line>[:<col>]: warning|error: ..." from gcc or sparse.
 	pattern=$(echo "$ours" | sed 's/\./\\./g' | paste -sd'|')
 	warnings=$(grep -E "(^|/)($pattern):[0-9]+(:[0-9]+)?: (warning|error)" \
@@ -267,8 +272,18 @@ if [ $build_ok = 1 ]; then
 		echo "warnings and errors in our files:"
 		echo "$warnings" | sed 's/^/    /'
 		build_ok=0
-	elif [ $build_ok = 0 ]; then
-		tail -n 40 "$LOGS/build.log"
+	fi
+	if [ $make_ok = 0 ]; then
+		build_ok=0
+		echo "the build failed:"
+		# Errors, and make's own reasons (not its "Error 2" echoes).
+		errors=$(grep -E ': (fatal )?error:|\*\*\* [^[]' "$LOGS/build.log" |
+			grep -v 'Waiting for unfinished jobs')
+		if [ -n "$errors" ]; then
+			echo "$errors" | head -n 30 | sed 's/^/    /'
+		else
+			tail -n 40 "$LOGS/build.log" | sed 's/^/    /'
+		fi
 	fi
 	echo "our files: $(echo $ours)"
 	echo "compiled: $(grep -cE '^  CC \[?M?\]? *' "$LOGS/build.log") object(s)," \
@@ -288,9 +303,10 @@ rm -f "$CACHE/kunit.json"
 	--kunitconfig="$KUNITCONFIG" --build_dir="$KUNIT" \
 	--jobs="$JOBS" --json="$CACHE/kunit.json") >"$LOGS/kunit.log" 2>&1
 kunit_rc=$?
-# kunit.py's own summary: configuration/build/run phases and the results.
-grep -vE '^\[[0-9:]+\] *$' "$LOGS/kunit.log" |
-	grep -E '(Configuring|Building|Starting|Elapsed|Testing complete|Ran [0-9]+ tests|=+ \[?(PASSED|FAILED|SKIPPED|CRASHED)|\[(PASSED|FAILED|SKIPPED|CRASHED)\]|^\[[0-9:]+\] =+ )' |
+# kunit.py's phases, then everything it printed from the boot on: the
+# parsed results with the messages of failed cases and its summary.
+awk '/Starting KUnit Kernel/ { run = 1 }
+     run || /^\[[0-9:]+\] (Configuring|Building) KUnit/' "$LOGS/kunit.log" |
 	sed 's/^/  /'
 counts=$(python3 - "$CACHE/kunit.json" <<'EOF'
 import json, sys
