@@ -72,7 +72,7 @@ static struct ap_matrix_mdev *vdev_to_mdev(struct vfio_device *vdev)
 	return container_of(vdev, struct ap_matrix_mdev, vdev);
 }
 
-static struct device *mdev_dev(struct ap_matrix_mdev *matrix_mdev)
+static struct device *vfio_ap_mig_dev(struct ap_matrix_mdev *matrix_mdev)
 {
 	return matrix_mdev->vdev.dev;
 }
@@ -84,7 +84,7 @@ static void vfio_ap_mig_log_problem(void *ctx, const struct vfio_ap_mig_problem 
 	char line[128];
 
 	vfio_ap_mig_format_problem(p, line, sizeof(line));
-	dev_err_ratelimited(mdev_dev(matrix_mdev), "migration refused: %s\n", line);
+	dev_err_ratelimited(vfio_ap_mig_dev(matrix_mdev), "migration refused: %s\n", line);
 }
 
 /* Release everything a file holds; the file itself lives until its last fput. */
@@ -191,7 +191,7 @@ static int vfio_ap_mig_resume_check(struct vfio_ap_mig_file *migf)
 	if (ret < 0)
 		return ret;
 	if (ret > 0) {
-		dev_err_ratelimited(mdev_dev(matrix_mdev),
+		dev_err_ratelimited(vfio_ap_mig_dev(matrix_mdev),
 				    "migration refused: %d problem(s) with the incoming AP configuration\n",
 				    ret);
 		return -ENXIO;
@@ -212,7 +212,7 @@ static int vfio_ap_mig_resume_feed(struct vfio_ap_mig_file *migf, size_t n)
 		used = vfio_ap_mig_decoder_feed(&migf->dec, migf->bounce + done,
 						n - done, &event);
 		if (used < 0) {
-			dev_err_ratelimited(mdev_dev(migf->matrix_mdev),
+			dev_err_ratelimited(vfio_ap_mig_dev(migf->matrix_mdev),
 					    "migration stream rejected: %s\n",
 					    vfio_ap_mig_decoder_errmsg(&migf->dec));
 			return used;
@@ -246,7 +246,7 @@ static ssize_t vfio_ap_mig_resume_write(struct file *filp, const char __user *ub
 	}
 	/* Refuse before copying anything: no stream is ever this long. */
 	if (len > VFIO_AP_MIG_MAX_STREAM - migf->written) {
-		dev_err_ratelimited(mdev_dev(migf->matrix_mdev),
+		dev_err_ratelimited(vfio_ap_mig_dev(migf->matrix_mdev),
 				    "migration stream rejected: more than %u bytes\n",
 				    VFIO_AP_MIG_MAX_STREAM);
 		ret = -EFBIG;
@@ -371,7 +371,7 @@ static int vfio_ap_mig_refuse_se(struct ap_matrix_mdev *matrix_mdev)
 {
 	if (!vfio_ap_mig_host_is_se_guest(matrix_mdev))
 		return 0;
-	dev_err_ratelimited(mdev_dev(matrix_mdev),
+	dev_err_ratelimited(vfio_ap_mig_dev(matrix_mdev),
 			    "migration refused: AP queues of a Secure Execution guest cannot be migrated\n");
 	return -EPERM;
 }
@@ -505,7 +505,7 @@ static int vfio_ap_mig_resume_finish(struct ap_matrix_mdev *matrix_mdev)
 	}
 	ret = vfio_ap_mig_decoder_finish(&migf->dec);
 	if (ret) {
-		dev_err_ratelimited(mdev_dev(matrix_mdev),
+		dev_err_ratelimited(vfio_ap_mig_dev(matrix_mdev),
 				    "migration stream rejected: %s\n",
 				    vfio_ap_mig_decoder_errmsg(&migf->dec));
 		goto out_unlock;
@@ -514,7 +514,7 @@ static int vfio_ap_mig_resume_finish(struct ap_matrix_mdev *matrix_mdev)
 	ret = vfio_ap_mig_host_apply(matrix_mdev, cfg, vfio_ap_mig_log_problem,
 				     matrix_mdev);
 	if (ret > 0) {
-		dev_err_ratelimited(mdev_dev(matrix_mdev),
+		dev_err_ratelimited(vfio_ap_mig_dev(matrix_mdev),
 				    "migration refused: %d problem(s) at resume, nothing applied\n",
 				    ret);
 		ret = -ENXIO;

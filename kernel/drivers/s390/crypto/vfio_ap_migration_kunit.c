@@ -219,7 +219,7 @@ static struct file *walk(struct kunit *test, struct ap_matrix_mdev *m,
 {
 	struct file *f = set_state(m, s);
 
-	KUNIT_EXPECT_FALSE_MSG(test, IS_ERR(f), "to state %d: %ld", s, PTR_ERR_OR_ZERO(f));
+	KUNIT_EXPECT_FALSE_MSG(test, IS_ERR(f), "to state %d: %d", s, PTR_ERR_OR_ZERO(f));
 	KUNIT_EXPECT_EQ(test, get_state(m), s);
 	return IS_ERR(f) ? NULL : f;
 }
