@@ -146,6 +146,10 @@ def cli_dst_diff(root):
     shutil.rmtree(h.path('devices/ap/card0a/0a.000b'))
     for link in ('bus/ap/devices/0a.000b', 'bus/ap/drivers/vfio_ap/0a.000b'):
         os.unlink(h.path(link))
+    # so vfio_ap leaves adapter 0a out of that mdev's guest matrix (shadow
+    # APCB, kept for an idle mdev too): its domains alone remain
+    h.write('devices/vfio_ap/matrix/%s/guest_matrix' % OTHER,
+            mkhosts.matrix_text([], [0x05, 0x0b]))
     # control domain 40 is not in the target's mask (cdoms above)
 
 
