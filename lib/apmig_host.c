@@ -647,7 +647,17 @@ static int ld_read_text(struct apmig_loader *ld, bool optional, char **text,
 	return 1;
 }
 
-static int host_load_mdev(struct apmig_loader *ld, struct apmig_mdev *m)
+/* A queue of the tree vfio_ap could give a guest: there and bound to it. */
+static bool host_queue_passable(const void *ctx, uint16_t apqn)
+{
+	const struct apmig_host *h = ctx;
+	const struct apmig_queue *q = h->queues[apqn];
+
+	return q && q->driver == APMIG_DRV_VFIO_AP;
+}
+
+static int host_load_mdev(struct apmig_loader *ld, struct apmig_host *h,
+			  struct apmig_mdev *m)
 {
 	const char *mdir = "devices/vfio_ap/matrix";
 	char *text = NULL;
@@ -685,9 +695,10 @@ static int host_load_mdev(struct apmig_loader *ld, struct apmig_mdev *m)
 	if (ret < 0)
 		return ret;
 	if (!ret) {
-		/* no guest_matrix attribute: the guest gets what is assigned */
-		bitmap_copy(m->guest_apm, m->apm, VFIO_AP_MIG_IDS);
-		bitmap_copy(m->guest_aqm, m->aqm, VFIO_AP_MIG_IDS);
+		/* no guest_matrix attribute: vfio_ap's filter, as it computes it */
+		apmig_filter_matrix(m->apm, m->aqm, h->apm, h->aqm,
+				    host_queue_passable, h, m->guest_apm,
+				    m->guest_aqm);
 		return 0;
 	}
 	ret = parse_matrix(ld, text, m->guest_apm, m->guest_aqm);
@@ -756,7 +767,7 @@ static int host_load_vfio_ap(struct apmig_loader *ld, struct apmig_host *h)
 	}
 
 	for (i = 0; i < h->nr_mdevs; i++) {
-		ret = host_load_mdev(ld, &h->mdevs[i]);
+		ret = host_load_mdev(ld, h, &h->mdevs[i]);
 		if (ret)
 			return ret;
 	}
@@ -885,6 +896,48 @@ uint64_t apmig_host_queue_gr2(const struct apmig_host *host,
 	       VFIO_AP_MIG_GR2_AT_SHIFT;
 }
 
+/* ---------------------------------------------------------------- vfio_ap rules */
+
+void apmig_filter_matrix(const unsigned long *apm, const unsigned long *aqm,
+			 const unsigned long *host_apm,
+			 const unsigned long *host_aqm,
+			 apmig_passable_t passable, const void *ctx,
+			 unsigned long *shadow_apm, unsigned long *shadow_aqm)
+{
+	unsigned long apid, apqi;
+
+	bitmap_and(shadow_apm, apm, host_apm, VFIO_AP_MIG_IDS);
+	bitmap_and(shadow_aqm, aqm, host_aqm, VFIO_AP_MIG_IDS);
+	for_each_set_bit_inv(apid, shadow_apm, VFIO_AP_MIG_IDS) {
+		for_each_set_bit_inv(apqi, shadow_aqm, VFIO_AP_MIG_IDS) {
+			if (!passable(ctx, VFIO_AP_MIG_APQN(apid, apqi))) {
+				clear_bit_inv(apid, shadow_apm);
+				break;
+			}
+		}
+	}
+}
+
+void apmig_filter_cdoms(const unsigned long *adm, const unsigned long *host_adm,
+			unsigned long *shadow_adm)
+{
+	bitmap_and(shadow_adm, adm, host_adm, VFIO_AP_MIG_IDS);
+}
+
+bool apmig_queue_in_use(bool bound, bool held_by_other_mdev)
+{
+	return bound && held_by_other_mdev;
+}
+
+void apmig_host_shadow_apcb(const struct apmig_host *host,
+			    const struct apmig_mdev *mdev, unsigned long *apm,
+			    unsigned long *aqm, unsigned long *adm)
+{
+	bitmap_copy(apm, mdev->guest_apm, VFIO_AP_MIG_IDS);
+	bitmap_copy(aqm, mdev->guest_aqm, VFIO_AP_MIG_IDS);
+	apmig_filter_cdoms(mdev->adm, host->adm, adm);
+}
+
 int apmig_host_guest_config(const struct apmig_host *host,
 			    const struct apmig_mdev *mdev,
 			    struct vfio_ap_mig_config *cfg,
@@ -896,14 +949,7 @@ int apmig_host_guest_config(const struct apmig_host *host,
 	int ret;
 
 	memset(cfg, 0, sizeof(*cfg));
-	if (mdev->has_guest) {
-		bitmap_copy(cfg->apm, mdev->guest_apm, VFIO_AP_MIG_IDS);
-		bitmap_copy(cfg->aqm, mdev->guest_aqm, VFIO_AP_MIG_IDS);
-	} else {
-		bitmap_copy(cfg->apm, mdev->apm, VFIO_AP_MIG_IDS);
-		bitmap_copy(cfg->aqm, mdev->aqm, VFIO_AP_MIG_IDS);
-	}
-	bitmap_copy(cfg->adm, mdev->adm, VFIO_AP_MIG_IDS);
+	apmig_host_shadow_apcb(host, mdev, cfg->apm, cfg->aqm, cfg->adm);
 	ret = vfio_ap_mig_config_fill_apqns(cfg);
 	if (ret)
 		return apmig_error_set(err, ret, "out of memory");
@@ -942,7 +988,8 @@ static int apmig_host_lookup(void *ctx, u16 apqn,
 		return 0;
 	tq->exists = true;
 	tq->bound = q->driver == APMIG_DRV_VFIO_AP;
-	tq->in_use = q->mdev >= 0 && q->mdev != host->target_mdev;
+	tq->in_use = apmig_queue_in_use(tq->bound, q->mdev >= 0 &&
+					q->mdev != host->target_mdev);
 	tq->gr2 = apmig_host_queue_gr2(host, q);
 	return 0;
 }

@@ -67,7 +67,11 @@ struct apmig_mdev {
 	DECLARE_BITMAP(apm, VFIO_AP_MIG_IDS);
 	DECLARE_BITMAP(aqm, VFIO_AP_MIG_IDS);
 	DECLARE_BITMAP(adm, VFIO_AP_MIG_IDS);
-	/* Guest matrix (guest_matrix): what a running guest has now. */
+	/*
+	 * The guest's adapters and domains (vfio_ap's shadow APCB, kept for
+	 * an idle mdev too): guest_matrix, or where the kernel has no such
+	 * attribute, apmig_filter_matrix() of the assigned matrix on this host.
+	 */
 	DECLARE_BITMAP(guest_apm, VFIO_AP_MIG_IDS);
 	DECLARE_BITMAP(guest_aqm, VFIO_AP_MIG_IDS);
 	bool has_guest;			/* a guest uses it (status "in use") */
@@ -106,8 +110,55 @@ uint64_t apmig_host_queue_gr2(const struct apmig_host *host,
 			      const struct apmig_queue *q);
 
 /*
- * The configuration the guest of @mdev has (guest matrix when it runs, the
- * assigned matrix otherwise), each queue's GR2 rebuilt from sysfs and masked.
+ * The rules vfio_ap (drivers/s390/crypto/vfio_ap_ops.c) applies to decide
+ * what a guest gets and whose a queue is. Written once, here: the library
+ * applies them to a host read from sysfs, the simulator to a host changing
+ * under the driver, so that `apmig check` and `apmig migrate` cannot drift.
+ */
+
+/* Whether queue @apqn may be given to a guest: it exists, bound to vfio_ap. */
+typedef bool (*apmig_passable_t)(const void *ctx, uint16_t apqn);
+
+/*
+ * vfio_ap_mdev_filter_matrix(): the guest's adapters and domains from an
+ * mdev's assigned @apm x @aqm. Only those in the host's configuration
+ * (@host_apm x @host_aqm) are kept, and an adapter with any queue that is not
+ * @passable is left out whole (the architecture cannot leave out one queue).
+ * @shadow_apm and @shadow_aqm may be @apm and @aqm.
+ */
+void apmig_filter_matrix(const unsigned long *apm, const unsigned long *aqm,
+			 const unsigned long *host_apm,
+			 const unsigned long *host_aqm,
+			 apmig_passable_t passable, const void *ctx,
+			 unsigned long *shadow_apm, unsigned long *shadow_aqm);
+
+/*
+ * vfio_ap_mdev_filter_cdoms(): the guest's control domains are the assigned
+ * @adm that the host's control-domain mask @host_adm has.
+ */
+void apmig_filter_cdoms(const unsigned long *adm, const unsigned long *host_adm,
+			unsigned long *shadow_adm);
+
+/*
+ * Whether a queue counts as another mdev's on a destination: vfio_ap links a
+ * queue to the mdev that holds it (q->matrix_mdev) only while the queue is
+ * bound to vfio_ap, so an unbound queue is nobody's, whatever holds it.
+ */
+bool apmig_queue_in_use(bool bound, bool held_by_other_mdev);
+
+/*
+ * The guest's APCB of @mdev, as vfio_ap keeps it whether or not a guest runs
+ * (what the kernel's read_config snapshots): @apm and @aqm from
+ * mdev->guest_apm/guest_aqm, @adm by apmig_filter_cdoms() on this host.
+ */
+void apmig_host_shadow_apcb(const struct apmig_host *host,
+			    const struct apmig_mdev *mdev, unsigned long *apm,
+			    unsigned long *aqm, unsigned long *adm);
+
+/*
+ * The configuration the guest of @mdev has (apmig_host_shadow_apcb()), each
+ * queue's GR2 rebuilt from sysfs and masked. -ENODEV names a queue of the
+ * guest matrix that the host does not have.
  */
 int apmig_host_guest_config(const struct apmig_host *host,
 			    const struct apmig_mdev *mdev,

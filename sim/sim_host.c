@@ -115,38 +115,30 @@ static struct sim_mdev *sim_owner(struct sim_host *h, u16 apqn,
 	return NULL;
 }
 
-/*
- * The guest's APCB from the assigned matrix, as vfio_ap filters it: only
- * what the host configuration has; an adapter with any queue not bound to
- * vfio_ap is left out whole; control domains the host has.
- */
-static void sim_filter(struct sim_host *h, struct sim_mdev *m)
+/* vfio_ap gives a guest a queue only while it exists and is bound to vfio_ap. */
+static bool sim_passable(const void *ctx, u16 apqn)
 {
-	struct ap_matrix *mx = &m->mdev.matrix, *sh = &m->mdev.shadow_apcb;
-	unsigned long apid, apqi;
+	const struct sim_host *h = ctx;
 
-	bitmap_and(sh->apm, mx->apm, h->apm, AP_DEVICES);
-	bitmap_and(sh->aqm, mx->aqm, h->aqm, AP_DOMAINS);
-	bitmap_and(sh->adm, mx->adm, h->adm, AP_DOMAINS);
-	for_each_set_bit_inv(apid, sh->apm, AP_DEVICES) {
-		for_each_set_bit_inv(apqi, sh->aqm, AP_DOMAINS) {
-			const struct sim_queue *q =
-				&h->queues[VFIO_AP_MIG_APQN(apid, apqi)];
-
-			if (!q->present || !q->vfio_ap) {
-				clear_bit_inv(apid, sh->apm);
-				break;
-			}
-		}
-	}
+	return h->queues[apqn].present && h->queues[apqn].vfio_ap;
 }
 
-static void sim_refilter_all(struct sim_host *h)
+/*
+ * vfio_ap_mdev_filter_matrix() and _filter_cdoms() on @m, the library's
+ * rules (apmig_filter_*()) applied to the host as it is now. Like vfio_ap,
+ * each host change runs the filter it needs; removals clear shadow bits.
+ */
+static void sim_filter_matrix(struct sim_host *h, struct sim_mdev *m)
 {
-	size_t i;
+	struct ap_matrix *mx = &m->mdev.matrix, *sh = &m->mdev.shadow_apcb;
 
-	for (i = 0; i < h->nr_mdevs; i++)
-		sim_filter(h, h->mdevs[i]);
+	apmig_filter_matrix(mx->apm, mx->aqm, h->apm, h->aqm, sim_passable, h,
+			    sh->apm, sh->aqm);
+}
+
+static void sim_filter_cdoms(struct sim_host *h, struct sim_mdev *m)
+{
+	apmig_filter_cdoms(m->mdev.matrix.adm, h->adm, m->mdev.shadow_apcb.adm);
 }
 
 /* vfio_ap_ops.c's device callbacks, with the migration hooks patched in. */
@@ -272,12 +264,10 @@ int sim_host_from_tree(struct sim_host **out, const char *label,
 		bitmap_copy(m->mdev.matrix.apm, t->apm, AP_DEVICES);
 		bitmap_copy(m->mdev.matrix.aqm, t->aqm, AP_DOMAINS);
 		bitmap_copy(m->mdev.matrix.adm, t->adm, AP_DOMAINS);
-		sim_filter(h, m);
-		if (t->has_guest) {
-			/* what the running guest has, as the host shows it */
-			bitmap_copy(m->mdev.shadow_apcb.apm, t->guest_apm, AP_DEVICES);
-			bitmap_copy(m->mdev.shadow_apcb.aqm, t->guest_aqm, AP_DOMAINS);
-		}
+		/* the guest's APCB as the host shows it, guest or not */
+		apmig_host_shadow_apcb(tree, t, m->mdev.shadow_apcb.apm,
+				       m->mdev.shadow_apcb.aqm,
+				       m->mdev.shadow_apcb.adm);
 	}
 	*out = h;
 	return 0;
@@ -351,19 +341,37 @@ unsigned long sim_host_tapq_calls(const struct sim_host *h)
 	return atomic_load(&((struct sim_host *)h)->tapq_calls);
 }
 
+/*
+ * A queue (un)bound to vfio_ap: vfio_ap_mdev_probe_queue() filters the matrix
+ * of the mdev holding it; vfio_ap_mdev_remove_queue() takes its adapter out
+ * of that mdev's guest if the guest has the queue.
+ */
 static int sim_set_binding(struct sim_host *h, u16 apqn, bool vfio_ap)
 {
+	unsigned long apid = VFIO_AP_MIG_APID(apqn);
+	unsigned long apqi = VFIO_AP_MIG_APQI(apqn);
+	struct sim_mdev *m;
 	int ret = 0;
 
 	mutex_lock(&h->lock);
-	if (!h->queues[apqn].present)
+	if (!h->queues[apqn].present) {
 		ret = -ENODEV;
-	else if (h->queues[apqn].vfio_ap == vfio_ap)
+		goto out_unlock;
+	}
+	if (h->queues[apqn].vfio_ap == vfio_ap) {
 		ret = -EALREADY;
-	else
-		h->queues[apqn].vfio_ap = vfio_ap;
-	if (!ret)
-		sim_refilter_all(h);
+		goto out_unlock;
+	}
+	h->queues[apqn].vfio_ap = vfio_ap;
+	m = sim_owner(h, apqn, NULL);
+	if (!m)
+		goto out_unlock;
+	if (vfio_ap)
+		sim_filter_matrix(h, m);
+	else if (test_bit_inv(apid, m->mdev.shadow_apcb.apm) &&
+		 test_bit_inv(apqi, m->mdev.shadow_apcb.aqm))
+		clear_bit_inv(apid, m->mdev.shadow_apcb.apm);
+out_unlock:
 	mutex_unlock(&h->lock);
 	return ret;
 }
@@ -472,22 +480,31 @@ int sim_mdev_assign(struct sim_mdev *m, enum sim_id_kind kind, unsigned int id)
 	if (test_bit_inv(id, map))
 		goto out_unlock;
 	set_bit_inv(id, map);
-	if (kind != SIM_CONTROL_DOMAIN) {
-		ret = sim_validate(h, m);
-		if (ret)
-			clear_bit_inv(id, map);
+	if (kind == SIM_CONTROL_DOMAIN) {
+		sim_filter_cdoms(h, m);
+		goto out_unlock;
 	}
-	sim_filter(h, m);
+	ret = sim_validate(h, m);
+	if (ret)
+		clear_bit_inv(id, map);
+	else
+		sim_filter_matrix(h, m);
 out_unlock:
 	mutex_unlock(&h->lock);
 	return ret;
 }
 
+/*
+ * As vfio_ap's unassign_* stores: the id leaves the matrix and the guest's
+ * APCB; nothing is filtered again (an adapter left out stays out).
+ */
 int sim_mdev_unassign(struct sim_mdev *m, enum sim_id_kind kind, unsigned int id)
 {
-	struct ap_matrix *mx = &m->mdev.matrix;
+	struct ap_matrix *mx = &m->mdev.matrix, *sh = &m->mdev.shadow_apcb;
 	unsigned long *map = kind == SIM_ADAPTER ? mx->apm :
 			     kind == SIM_DOMAIN ? mx->aqm : mx->adm;
+	unsigned long *shadow = kind == SIM_ADAPTER ? sh->apm :
+				kind == SIM_DOMAIN ? sh->aqm : sh->adm;
 	unsigned long max = kind == SIM_ADAPTER ? mx->apm_max :
 			    kind == SIM_DOMAIN ? mx->aqm_max : mx->adm_max;
 
@@ -495,7 +512,7 @@ int sim_mdev_unassign(struct sim_mdev *m, enum sim_id_kind kind, unsigned int id
 		return -ENODEV;
 	mutex_lock(&m->host->lock);
 	clear_bit_inv(id, map);
-	sim_filter(m->host, m);
+	clear_bit_inv(id, shadow);
 	mutex_unlock(&m->host->lock);
 	return 0;
 }
@@ -639,8 +656,8 @@ static int sim_view_lookup(void *ctx, u16 apqn, struct vfio_ap_mig_target_queue 
 		return ret;
 	tq->exists = true;
 	tq->bound = v->host->queues[apqn].vfio_ap;
-	/* vfio_ap links a queue to an mdev only while it is bound */
-	tq->in_use = tq->bound && sim_owner(v->host, apqn, v->dest);
+	tq->in_use = apmig_queue_in_use(tq->bound,
+					sim_owner(v->host, apqn, v->dest) != NULL);
 	return 0;
 }
 
@@ -696,7 +713,9 @@ static int sim_judge(struct ap_matrix_mdev *matrix_mdev,
 	bitmap_copy(mx->apm, cfg->apm, AP_DEVICES);
 	bitmap_copy(mx->aqm, cfg->aqm, AP_DOMAINS);
 	bitmap_copy(mx->adm, cfg->adm, AP_DOMAINS);
-	sim_filter(h, m);
+	/* vfio_ap_mdev_set_matrix() runs both filters */
+	sim_filter_matrix(h, m);
+	sim_filter_cdoms(h, m);
 	m->applies++;
 out_unlock:
 	mutex_unlock(&h->lock);

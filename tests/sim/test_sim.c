@@ -34,10 +34,14 @@
 #ifndef FIXTURES
 #define FIXTURES "tests/fixtures/hosts"
 #endif
+#ifndef FIXTURES_CLI
+#define FIXTURES_CLI "tests/fixtures/hosts-cli"
+#endif
 
 #define SRC_GUEST	"8ab1a2c4-5d3e-4f60-9a7b-0c1d2e3f4a5b"
 #define DST		"5f2e9a10-3b4c-4d5e-8f60-718293a4b5c6"
 #define DST_SPARE	"2d3c4b5a-6978-4a1b-8c2d-3e4f5a6b7c8d"
+#define DST_OTHER	"9e8d7c6b-5a49-4382-b1a0-f9e8d7c6b5a4"
 #define NEW_UUID	"0b6a2c1d-7e8f-4a90-b1c2-d3e4f5a6b7c8"
 
 #define APQN(a, d)	VFIO_AP_MIG_APQN(a, d)
@@ -587,6 +591,151 @@ static void test_same_verdict_as_check(void **state)
 	}
 }
 
+/*
+ * Tests that the driver's snapshot of each fixture guest (the simulator's
+ * shadow APCB, TAPQ) is the library's guest configuration, guest or not.
+ */
+static void test_guest_config_same_as_library(void **state)
+{
+	static const char *const hosts[] = {
+		FIXTURES "/src-a", FIXTURES "/dst-ok", FIXTURES "/dst-bad",
+		FIXTURES_CLI "/cli-src", FIXTURES_CLI "/cli-dst-ok",
+		FIXTURES_CLI "/cli-dst-diff",
+	};
+	struct vfio_ap_mig_config lib, drv;
+	struct apmig_error err = {};
+	struct apmig_host *tree;
+	struct sim_host *h;
+	size_t i, k, mdevs = 0;
+	u32 q;
+
+	for (i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++) {
+		if (sim_host_load(&h, "source", hosts[i], &err))
+			fail_msg("loading %s: %s", hosts[i], err.msg);
+		tree = (struct apmig_host *)sim_host_tree(h);
+		for (k = 0; k < tree->nr_mdevs; k++, mdevs++) {
+			const char *uuid = tree->mdevs[k].uuid;
+
+			if (apmig_host_guest_config(tree, &tree->mdevs[k], &lib, &err))
+				fail_msg("%s %s: %s", hosts[i], uuid, err.msg);
+			assert_int_equal(sim_mdev_guest_config(sim_host_mdev(h, uuid),
+							       &drv), 0);
+			assert_true(bitmap_equal(lib.apm, drv.apm, 256));
+			assert_true(bitmap_equal(lib.aqm, drv.aqm, 256));
+			assert_true(bitmap_equal(lib.adm, drv.adm, 256));
+			assert_int_equal(lib.nr_queues, drv.nr_queues);
+			for (q = 0; q < lib.nr_queues; q++) {
+				assert_int_equal(lib.queues[q].apqn, drv.queues[q].apqn);
+				assert_int_equal(lib.queues[q].gr2, drv.queues[q].gr2);
+			}
+			vfio_ap_mig_config_free(&lib);
+			vfio_ap_mig_config_free(&drv);
+		}
+		sim_host_free(h);
+	}
+	assert_int_equal(mdevs, 10);
+}
+
+/*
+ * Tests one verdict from the library and the driver when a queue another
+ * mdev holds is not bound to vfio_ap: binding only, no owner problem.
+ */
+static void test_same_verdict_unbound_owner(void **state)
+{
+	struct sim_vmm_opts o = { .precopy = true };
+	const struct vfio_ap_mig_problem *p;
+	struct apmig_error err = {};
+	struct vfio_ap_mig_target tgt;
+	struct vfio_ap_mig_config cfg;
+	struct problem_set tool = { 0 };
+	struct apmig_host *s, *t;
+	struct sim_vmm_result res;
+	struct world w;
+	char path[512];
+	int k;
+
+	snprintf(path, sizeof(path), "%s/src-a", FIXTURES);
+	assert_int_equal(apmig_host_load(&s, path, &err), 0);
+	snprintf(path, sizeof(path), "%s/dst-bad", FIXTURES);
+	assert_int_equal(apmig_host_load(&t, path, &err), 0);
+	/* 05.0004 of DST_OTHER, unbound as 'echo ... > unbind' would */
+	assert_int_equal(t->queues[APQN(0x05, 0x04)]->mdev,
+			 apmig_host_mdev(t, DST_OTHER) - t->mdevs);
+	t->queues[APQN(0x05, 0x04)]->driver = APMIG_DRV_CEX4QUEUE;
+	assert_int_equal(apmig_host_guest_config(s, apmig_host_mdev(s, SRC_GUEST),
+						 &cfg, &err), 0);
+	apmig_host_target(t, DST, &tgt);
+	assert_int_equal(vfio_ap_mig_check(&cfg, &tgt, collect, &tool), 7);
+	vfio_ap_mig_config_free(&cfg);
+	apmig_host_free(s);
+	apmig_host_free(t);
+
+	world_init(&w, "dst-bad", DST);
+	assert_int_equal(sim_host_unbind(w.dst_host, APQN(0x05, 0x04)), 0);
+	assert_int_equal(sim_vmm_migrate(w.src, w.dst, &o, &res), 0);
+	assert_int_equal(res.status, -ENXIO);
+	assert_int_equal(sim_mdev_problems(w.dst, &p), (size_t)tool.n);
+	for (k = 0; k < tool.n; k++) {
+		assert_int_equal(p[k].what, tool.p[k].what);
+		assert_int_equal(p[k].id, tool.p[k].id);
+		assert_int_equal(p[k].source, tool.p[k].source);
+		assert_int_equal(p[k].target, tool.p[k].target);
+	}
+	assert_int_equal(shim_log_grep("queue 05.0004: binding"), 1);
+	assert_int_equal(shim_log_grep("queue 05.0004: owner"), 0);
+	world_fini(&w, &res);
+}
+
+/*
+ * Tests the guest's APCB through host changes as vfio_ap keeps it: filters
+ * run when something is added, removals only clear, so an adapter left out
+ * stays out until a filter runs again.
+ */
+static void test_shadow_apcb_history(void **state)
+{
+	struct sim_host *h = load("dst-ok", "target");
+	struct sim_mdev *m = sim_host_mdev(h, DST);
+	struct ap_matrix assigned, guest;
+
+	/* the idle mdev's guest: control domain 0004, which the host has */
+	sim_mdev_get(m, NULL, &guest);
+	assert_true(test_bit_inv(0x04, guest.adm));
+	/* an unbound queue takes adapter 03 out; unassigning its domain
+	 * does not bring the adapter back */
+	assert_int_equal(sim_host_unbind(h, APQN(0x03, 0x2a)), 0);
+	assert_int_equal(sim_mdev_unassign(m, SIM_DOMAIN, 0x2a), 0);
+	sim_mdev_get(m, &assigned, &guest);
+	assert_true(test_bit_inv(0x03, assigned.apm));
+	assert_false(test_bit_inv(0x03, guest.apm));
+	assert_false(test_bit_inv(0x2a, guest.aqm));
+	/* assigning adapter 05 filters again: 03 x 0004 is all bound now */
+	assert_int_equal(sim_mdev_assign(m, SIM_ADAPTER, 0x05), 0);
+	sim_mdev_get(m, NULL, &guest);
+	assert_true(test_bit_inv(0x03, guest.apm));
+	assert_true(test_bit_inv(0x05, guest.apm));
+	/* domain 002a back: 03.002a is still unbound, 03 goes again */
+	assert_int_equal(sim_mdev_assign(m, SIM_DOMAIN, 0x2a), 0);
+	sim_mdev_get(m, NULL, &guest);
+	assert_false(test_bit_inv(0x03, guest.apm));
+	assert_true(test_bit_inv(0x05, guest.apm));
+	assert_int_equal(sim_host_bind(h, APQN(0x03, 0x2a)), 0);
+	sim_mdev_get(m, NULL, &guest);
+	assert_true(test_bit_inv(0x03, guest.apm));
+	assert_true(test_bit_inv(0x2a, guest.aqm));
+	/* control domains: only those of the host reach the guest */
+	assert_int_equal(sim_mdev_assign(m, SIM_CONTROL_DOMAIN, 0x40), 0);
+	assert_int_equal(sim_mdev_assign(m, SIM_CONTROL_DOMAIN, 0x2a), 0);
+	sim_mdev_get(m, &assigned, &guest);
+	assert_true(test_bit_inv(0x40, assigned.adm));
+	assert_false(test_bit_inv(0x40, guest.adm));
+	assert_true(test_bit_inv(0x2a, guest.adm));
+	assert_int_equal(sim_mdev_unassign(m, SIM_CONTROL_DOMAIN, 0x2a), 0);
+	sim_mdev_get(m, NULL, &guest);
+	assert_false(test_bit_inv(0x2a, guest.adm));
+	assert_true(test_bit_inv(0x04, guest.adm));
+	sim_host_free(h);
+}
+
 /* Tests the host changes themselves: bindings filter the guest, sharing. */
 static void test_host_changes(void **state)
 {
@@ -650,6 +799,9 @@ int main(void)
 		cmocka_unit_test_teardown(test_secure_execution, teardown),
 		cmocka_unit_test_teardown(test_same_verdict_as_check, teardown),
 		cmocka_unit_test_teardown(test_host_changes, teardown),
+		cmocka_unit_test_teardown(test_guest_config_same_as_library, teardown),
+		cmocka_unit_test_teardown(test_same_verdict_unbound_owner, teardown),
+		cmocka_unit_test_teardown(test_shadow_apcb_history, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

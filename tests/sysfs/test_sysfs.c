@@ -461,7 +461,7 @@ static void test_host_guest_config_running(void **state)
 	apmig_host_free(h);
 }
 
-/* Tests that a guest's matrix wins over the assigned one while it runs. */
+/* Tests that the guest matrix, not the assigned one, is the configuration. */
 static void test_host_guest_config_guest_matrix(void **state)
 {
 	struct apmig_host *h = load_ok(fixture("src-a"));
@@ -476,10 +476,11 @@ static void test_host_guest_config_guest_matrix(void **state)
 	assert_int_equal(cfg.queues[1].apqn, 0x032a);
 	vfio_ap_mig_config_free(&cfg);
 
-	/* no guest: the assigned matrix */
+	/* no guest: still the guest matrix, vfio_ap keeps it for an idle mdev */
 	g->has_guest = false;
 	assert_int_equal(apmig_host_guest_config(h, g, &cfg, &err), 0);
-	assert_int_equal(cfg.nr_queues, 4);
+	assert_int_equal(cfg.nr_queues, 2);
+	assert_true(test_bit_inv(5, g->apm));
 	vfio_ap_mig_config_free(&cfg);
 	apmig_host_free(h);
 }
@@ -501,7 +502,7 @@ static void test_host_guest_config_idle(void **state)
 	apmig_host_free(h);
 }
 
-/* Tests that an assigned queue missing on the host is an error naming it. */
+/* Tests that a guest queue missing on the host is an error naming it. */
 static void test_host_guest_config_missing_queue(void **state)
 {
 	struct apmig_host *h = load_ok(fixture("dst-ok"));
@@ -510,7 +511,13 @@ static void test_host_guest_config_missing_queue(void **state)
 	struct apmig_error err;
 	char want[512];
 
-	set_bit_inv(0x40, d->aqm);	/* 03.0040 does not exist */
+	/* assigned only: vfio_ap would never give it to the guest */
+	set_bit_inv(0x40, d->aqm);
+	assert_int_equal(apmig_host_guest_config(h, d, &cfg, &err), 0);
+	assert_int_equal(cfg.nr_queues, 2);
+	vfio_ap_mig_config_free(&cfg);
+	/* a guest matrix naming 03.0040, which does not exist (it vanished) */
+	set_bit_inv(0x40, d->guest_aqm);
 	assert_int_equal(apmig_host_guest_config(h, d, &cfg, &err), -ENODEV);
 	assert_null(cfg.queues);
 	assert_true(snprintf(want, sizeof(want), "%s/devices/ap/card03/03.0040",
@@ -518,6 +525,146 @@ static void test_host_guest_config_missing_queue(void **state)
 	assert_non_null(strstr(err.msg, want));
 	assert_non_null(strstr(err.msg, "queue 03.0040"));
 	apmig_host_free(h);
+}
+
+/* Tests that the guest's control domains are the assigned ones the host has. */
+static void test_host_guest_config_cdoms(void **state)
+{
+	struct apmig_host *h = load_ok(fixture("dst-bad"));
+	struct apmig_mdev *o = apmig_host_mdev(h, DST_OTHER);
+	DECLARE_BITMAP(apm, VFIO_AP_MIG_IDS);
+	DECLARE_BITMAP(aqm, VFIO_AP_MIG_IDS);
+	DECLARE_BITMAP(adm, VFIO_AP_MIG_IDS);
+	struct vfio_ap_mig_config cfg;
+	struct apmig_error err;
+
+	/* 0004 is assigned, the host's control-domain mask has only 002a */
+	assert_true(test_bit_inv(4, o->adm));
+	apmig_host_shadow_apcb(h, o, apm, aqm, adm);
+	assert_true(bitmap_equal(apm, o->guest_apm, VFIO_AP_MIG_IDS));
+	assert_true(bitmap_equal(aqm, o->guest_aqm, VFIO_AP_MIG_IDS));
+	assert_int_equal(mask_weight(adm), 0);
+	assert_int_equal(apmig_host_guest_config(h, o, &cfg, &err), 0);
+	assert_int_equal(cfg.nr_queues, 1);
+	assert_int_equal(cfg.queues[0].apqn, 0x0504);
+	assert_int_equal(mask_weight(cfg.adm), 0);
+	vfio_ap_mig_config_free(&cfg);
+	/* once the host has it, the guest has it */
+	set_bit_inv(4, h->adm);
+	apmig_host_shadow_apcb(h, o, apm, aqm, adm);
+	assert_true(test_bit_inv(4, adm));
+	assert_int_equal(mask_weight(adm), 1);
+	apmig_host_free(h);
+}
+
+/* Passable: every queue but the ones in the 0-terminated list @ctx. */
+static bool passable_except(const void *ctx, uint16_t apqn)
+{
+	const uint16_t *no;
+
+	for (no = ctx; *no; no++)
+		if (*no == apqn)
+			return false;
+	return true;
+}
+
+/* Tests vfio_ap's filter rules on masks, in place too, and in_use. */
+static void test_filter_rules(void **state)
+{
+	/* 03.0040 is outside the host: the filter must not look at it */
+	static const uint16_t no[] = { 0x052a, 0x0340, 0x0904, 0 };
+	DECLARE_BITMAP(apm, VFIO_AP_MIG_IDS) = { 0 };
+	DECLARE_BITMAP(aqm, VFIO_AP_MIG_IDS) = { 0 };
+	DECLARE_BITMAP(adm, VFIO_AP_MIG_IDS) = { 0 };
+	DECLARE_BITMAP(host_apm, VFIO_AP_MIG_IDS) = { 0 };
+	DECLARE_BITMAP(host_aqm, VFIO_AP_MIG_IDS) = { 0 };
+	DECLARE_BITMAP(host_adm, VFIO_AP_MIG_IDS) = { 0 };
+	DECLARE_BITMAP(sh_apm, VFIO_AP_MIG_IDS);
+	DECLARE_BITMAP(sh_aqm, VFIO_AP_MIG_IDS);
+	DECLARE_BITMAP(sh_adm, VFIO_AP_MIG_IDS);
+
+	set_bit_inv(3, apm);
+	set_bit_inv(5, apm);
+	set_bit_inv(9, apm);		/* not in the host's configuration */
+	set_bit_inv(4, aqm);
+	set_bit_inv(0x2a, aqm);
+	set_bit_inv(0x40, aqm);		/* not in the host's configuration */
+	set_bit_inv(3, host_apm);
+	set_bit_inv(5, host_apm);
+	set_bit_inv(6, host_apm);
+	set_bit_inv(4, host_aqm);
+	set_bit_inv(0x2a, host_aqm);
+	memset(sh_apm, 0xff, sizeof(sh_apm));
+	memset(sh_aqm, 0xff, sizeof(sh_aqm));
+	apmig_filter_matrix(apm, aqm, host_apm, host_aqm, passable_except, no,
+			    sh_apm, sh_aqm);
+	/* 05.002a is not passable: adapter 05 goes, with 05.0004 */
+	assert_int_equal(mask_weight(sh_apm), 1);
+	assert_true(test_bit_inv(3, sh_apm));
+	assert_int_equal(mask_weight(sh_aqm), 2);
+	assert_true(test_bit_inv(4, sh_aqm) && test_bit_inv(0x2a, sh_aqm));
+	/* the same in place */
+	apmig_filter_matrix(apm, aqm, host_apm, host_aqm, passable_except, no,
+			    apm, aqm);
+	assert_true(bitmap_equal(apm, sh_apm, VFIO_AP_MIG_IDS));
+	assert_true(bitmap_equal(aqm, sh_aqm, VFIO_AP_MIG_IDS));
+
+	set_bit_inv(4, adm);
+	set_bit_inv(0x0b, adm);
+	set_bit_inv(4, host_adm);
+	set_bit_inv(0x40, host_adm);
+	apmig_filter_cdoms(adm, host_adm, sh_adm);
+	assert_int_equal(mask_weight(sh_adm), 1);
+	assert_true(test_bit_inv(4, sh_adm));
+
+	assert_true(apmig_queue_in_use(true, true));
+	assert_false(apmig_queue_in_use(true, false));
+	assert_false(apmig_queue_in_use(false, true));
+	assert_false(apmig_queue_in_use(false, false));
+}
+
+/* Tests a kernel without guest_matrix: the reader runs vfio_ap's filter. */
+static void test_host_filter_without_guest_matrix(void **state)
+{
+	struct vfio_ap_mig_config cfg;
+	struct apmig_error err;
+	struct apmig_mdev *d, *spare;
+	struct apmig_host *h;
+	struct scratch s;
+
+	scratch_copy(&s, "dst-ok");
+	scratch_unlink(&s, "devices/vfio_ap/matrix/" DST "/guest_matrix");
+	scratch_unlink(&s, "devices/vfio_ap/matrix/" DST_SPARE "/guest_matrix");
+	/* adapter 09 is assigned but not in the host's configuration */
+	scratch_write(&s, "devices/vfio_ap/matrix/" DST "/matrix",
+		      "03.0004\n03.002a\n09.0004\n09.002a\n");
+	h = load_ok(s.root);
+	d = apmig_host_mdev(h, DST);
+	spare = apmig_host_mdev(h, DST_SPARE);
+	assert_int_equal(mask_weight(d->apm), 2);
+	assert_int_equal(mask_weight(d->guest_apm), 1);
+	assert_true(test_bit_inv(3, d->guest_apm));
+	assert_true(bitmap_equal(d->guest_aqm, d->aqm, VFIO_AP_MIG_IDS));
+	assert_int_equal(mask_weight(spare->guest_apm), 0);
+	assert_true(bitmap_equal(spare->guest_aqm, spare->aqm, VFIO_AP_MIG_IDS));
+	assert_int_equal(apmig_host_guest_config(h, d, &cfg, &err), 0);
+	assert_int_equal(cfg.nr_queues, 2);
+	vfio_ap_mig_config_free(&cfg);
+	apmig_host_free(h);
+
+	/* 03.002a bound to cex4queue: adapter 03 is left out whole */
+	scratch_symlink(&s, "devices/ap/card03/03.002a/driver",
+			"../../../../bus/ap/drivers/cex4queue");
+	h = load_ok(s.root);
+	d = apmig_host_mdev(h, DST);
+	assert_int_equal(mask_weight(d->guest_apm), 0);
+	assert_int_equal(mask_weight(d->guest_aqm), 2);
+	assert_int_equal(apmig_host_guest_config(h, d, &cfg, &err), 0);
+	assert_int_equal(cfg.nr_queues, 0);
+	assert_true(test_bit_inv(4, cfg.adm));
+	vfio_ap_mig_config_free(&cfg);
+	apmig_host_free(h);
+	scratch_free(&s);
 }
 
 /* Tests the GR2 rebuilt from a queue's ap_functions and its card's type. */
@@ -645,6 +792,46 @@ static void test_host_target_lookup(void **state)
 	assert_int_equal(tgt.lookup(tgt.ctx, 0x0504, &tq), 0);
 	assert_false(tq.in_use);
 	apmig_host_free(h);
+}
+
+/* Tests that a queue another mdev holds is not in use once it is unbound. */
+static void test_host_target_unbound_owner(void **state)
+{
+	struct apmig_host *src = load_ok(fixture("src-a"));
+	struct vfio_ap_mig_target_queue tq;
+	struct vfio_ap_mig_target tgt;
+	struct vfio_ap_mig_config cfg;
+	struct apmig_error err;
+	struct apmig_host *h;
+	struct scratch s;
+	struct lines l;
+	int i;
+
+	scratch_copy(&s, "dst-bad");
+	scratch_symlink(&s, "devices/ap/card05/05.0004/driver",
+			"../../../../bus/ap/drivers/cex4queue");
+	h = load_ok(s.root);
+	/* DST_OTHER still holds it: vfio_ap no longer links it to DST_OTHER */
+	assert_int_equal(apmig_host_queue(h, 0x0504)->mdev,
+			 apmig_host_mdev(h, DST_OTHER) - h->mdevs);
+	apmig_host_target(h, DST, &tgt);
+	assert_int_equal(tgt.lookup(tgt.ctx, 0x0504, &tq), 0);
+	assert_true(tq.exists);
+	assert_false(tq.bound);
+	assert_false(tq.in_use);
+
+	/* the check names the binding of 05.0004, not an owner */
+	assert_int_equal(apmig_host_guest_config(src, apmig_host_mdev(src, SRC_GUEST),
+						 &cfg, &err), 0);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(vfio_ap_mig_check(&cfg, &tgt, collect, &l), 7);
+	for (i = 0; i < l.n; i++)
+		assert_null(strstr(l.v[i], "owner"));
+	assert_string_equal(l.v[3], "queue 05.0004: binding: bound to vfio_ap on source, not on target");
+	vfio_ap_mig_config_free(&cfg);
+	apmig_host_free(h);
+	apmig_host_free(src);
+	scratch_free(&s);
 }
 
 /* ------------------------------------------------------------ malformed */
@@ -797,8 +984,14 @@ static void test_missing_optional(void **state)
 	assert_int_equal(q->status, APMIG_QST_NONE);
 	assert_true(q->config);
 	assert_int_equal(apmig_host_queue(h, 0x0504)->driver, APMIG_DRV_NONE);
-	/* no guest_matrix: the guest has what is assigned */
-	assert_true(bitmap_equal(h->mdevs[0].guest_apm, h->mdevs[0].apm,
+	/*
+	 * no guest_matrix: vfio_ap's filter of the assigned matrix, and
+	 * 05.0004 without a driver link is not bound to vfio_ap: adapter 05
+	 * is left out whole
+	 */
+	assert_int_equal(mask_weight(h->mdevs[0].guest_apm), 1);
+	assert_true(test_bit_inv(3, h->mdevs[0].guest_apm));
+	assert_true(bitmap_equal(h->mdevs[0].guest_aqm, h->mdevs[0].aqm,
 				 VFIO_AP_MIG_IDS));
 	/* 03.0004 no longer says "in use", but 03.002a still does */
 	assert_true(h->mdevs[0].has_guest);
@@ -998,12 +1191,16 @@ int main(void)
 		cmocka_unit_test_teardown(test_host_guest_config_guest_matrix, scratch_cleanup),
 		cmocka_unit_test_teardown(test_host_guest_config_idle, scratch_cleanup),
 		cmocka_unit_test_teardown(test_host_guest_config_missing_queue, scratch_cleanup),
+		cmocka_unit_test_teardown(test_host_guest_config_cdoms, scratch_cleanup),
+		cmocka_unit_test_teardown(test_filter_rules, scratch_cleanup),
+		cmocka_unit_test_teardown(test_host_filter_without_guest_matrix, scratch_cleanup),
 		cmocka_unit_test_teardown(test_host_queue_gr2, scratch_cleanup),
 		cmocka_unit_test_teardown(test_check_src_a_dst_ok, scratch_cleanup),
 		cmocka_unit_test_teardown(test_check_src_a_dst_ok_other_dest, scratch_cleanup),
 		cmocka_unit_test_teardown(test_check_src_a_dst_bad, scratch_cleanup),
 		cmocka_unit_test_teardown(test_check_src_a_self, scratch_cleanup),
 		cmocka_unit_test_teardown(test_host_target_lookup, scratch_cleanup),
+		cmocka_unit_test_teardown(test_host_target_unbound_owner, scratch_cleanup),
 		cmocka_unit_test_teardown(test_malformed_mask, scratch_cleanup),
 		cmocka_unit_test_teardown(test_mask_not_supported, scratch_cleanup),
 		cmocka_unit_test_teardown(test_malformed_ap_functions, scratch_cleanup),
