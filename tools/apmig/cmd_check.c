@@ -199,7 +199,7 @@ static void check_print_text(const struct check_args *a,
 		printf("source:  stream %s", a->source_stream);
 	else
 		printf("source:  mdev %s (%s)", a->uuid,
-		       has_guest ? "guest running" : "no guest, assigned matrix");
+		       has_guest ? "guest running" : "no guest");
 	printf(": %u queue%s, %u control domain%s\n", cfg->nr_queues,
 	       cfg->nr_queues == 1 ? "" : "s",
 	       bitmap_weight(cfg->adm, VFIO_AP_MIG_IDS),

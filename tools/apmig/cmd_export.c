@@ -151,7 +151,7 @@ const struct apmig_cmd apmig_cmd_export = {
 	"Usage: apmig export [--sysfs DIR] [-o FILE] UUID\n"
 	"\n"
 	"Write the AP configuration the guest of mediated device UUID has (its\n"
-	"guest matrix when a guest runs, else its assigned matrix) in the vfio_ap\n"
+	"guest matrix, kept by vfio_ap with or without a guest) in the vfio_ap\n"
 	"migration stream format: one configuration record, FINAL. Each queue's\n"
 	"TAPQ GR2 is rebuilt from sysfs. The stream can be read back with\n"
 	"'apmig decode' and checked with 'apmig check --source-stream'.\n"
