@@ -1,40 +1,52 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""`apmig check` (the tool path: sysfs trees, the kernel's rules) and
-`apmig migrate` (the driver path: the unchanged driver on simulated hosts
-built from the same trees, driven as QEMU drives it) must reach the same
-verdict with the same problems, on every pair of fixture hosts and every
-choice of destination mdev.
+"""`apmig check` (the tool path: the library reads the sysfs trees and runs
+the kernel's rules) and `apmig migrate` (the driver path: the unchanged
+driver on simulated hosts built from the same trees, driven as QEMU drives
+it) must agree on every pair of fixture hosts: every source mdev of every
+fixture host, against every fixture host, with every destination mdev there
+and with the source UUID (absent or not). They must agree on
+
+  - the exit status (0 migrated/compatible, 1 refused/incompatible,
+    2 a tree that cannot be read or a guest that cannot be snapshot),
+  - the source guest's configuration (queues, adapters, domains, control
+    domains: vfio_ap's shadow APCB, derived by the library in both paths),
+  - the problems, one by one.
 
     check-vs-migrate.py APMIG TESTS_DIR
 
 Run from anywhere; the hosts are read from TESTS_DIR/fixtures.
 """
-import itertools
+import concurrent.futures
 import json
 import os
 import subprocess
 import sys
 
-# source host -> mdevs whose guest configuration can be taken
-SOURCES = {
-    'hosts/src-a': ['8ab1a2c4-5d3e-4f60-9a7b-0c1d2e3f4a5b',
-                    'c3d4e5f6-0718-4293-a4b5-c6d7e8f90a1b'],
-    'hosts-cli/cli-src': ['11111111-2222-4333-8444-555555555555',
-                          '66666666-7777-4888-9999-aaaaaaaaaaaa'],
-}
-# target host -> destination mdevs worth trying besides the source UUID
-TARGETS = {
-    'hosts/dst-ok': ['5f2e9a10-3b4c-4d5e-8f60-718293a4b5c6',
-                     '2d3c4b5a-6978-4a1b-8c2d-3e4f5a6b7c8d'],
-    'hosts/dst-bad': ['5f2e9a10-3b4c-4d5e-8f60-718293a4b5c6',
-                      '9e8d7c6b-5a49-4382-b1a0-f9e8d7c6b5a4'],
-    'hosts-cli/cli-dst-ok': ['bbbbbbbb-cccc-4ddd-8eee-ffffffffffff'],
-    'hosts-cli/cli-dst-diff': ['0f0f0f0f-1e1e-4d2d-8c3c-4b4b4b4b4b4b'],
-    'hosts-cli/cli-src': [],
-}
+HOST_SETS = ('hosts', 'hosts-cli', 'hosts-bad')
 PROBLEM_KEYS = ('apqn', 'control_domain', 'code', 'characteristic',
                 'source', 'target', 'message')
+GUEST_KEYS = ('queues', 'adapters', 'domains', 'control_domains')
+VERDICT = {0: ('compatible', 'migrated'), 1: ('incompatible', 'refused')}
+
+
+def hosts(fixtures):
+    """Every fixture host directory (one with a bus/), sorted."""
+    out = []
+    for sub in HOST_SETS:
+        d = os.path.join(fixtures, sub)
+        for name in sorted(os.listdir(d)):
+            if os.path.isdir(os.path.join(d, name, 'bus')):
+                out.append(os.path.join(sub, name))
+    return out
+
+
+def mdevs(fixtures, host):
+    """The mdev UUIDs of @host's vfio_ap matrix (none without vfio_ap)."""
+    d = os.path.join(fixtures, host, 'devices', 'vfio_ap', 'matrix')
+    if not os.path.isdir(d):
+        return []
+    return sorted(n for n in os.listdir(d) if n.count('-') == 4)
 
 
 def run(apmig, args):
@@ -51,24 +63,36 @@ def problems(obj):
 
 
 def compare(apmig, fixtures, src, uuid, dst, dest):
-    """Returns (verdict, complaints) for one pair and destination."""
+    """Returns (outcome, complaints) for one pair and destination."""
     common = ['--source', os.path.join(fixtures, src),
               '--target', os.path.join(fixtures, dst), '--json']
     if dest:
         common += ['--target-uuid', dest]
     crc, cobj, cerr = run(apmig, ['check'] + common + [uuid])
     mrc, mobj, merr = run(apmig, ['migrate'] + common + [uuid])
-    bad = []
-    if crc not in (0, 1) or cobj is None:
-        return 'error', ['check exit %d: %s' % (crc, cerr.strip())]
-    if mrc not in (0, 1) or mobj is None:
-        return 'error', ['migrate exit %d: %s' % (mrc, merr.strip())]
     if crc != mrc:
-        bad.append('check exit %d, migrate exit %d' % (crc, mrc))
-    want = {'compatible': 'migrated', 'incompatible': 'refused'}
-    if want[cobj['verdict']] != mobj['verdict']:
-        bad.append('check says %s, migrate says %s (%s)' %
-                   (cobj['verdict'], mobj['verdict'], mobj.get('reason')))
+        return 'differ', ['check exit %d (%s), migrate exit %d (%s)' %
+                          (crc, cerr.strip() or 'no message', mrc,
+                           merr.strip() or 'no message')]
+    if crc == 2:
+        # nothing to compare but that both say why, the CLI's way
+        bad = ['%s exit 2 without "apmig: <what>: <why>"' % n
+               for n, e in (('check', cerr), ('migrate', merr))
+               if not e.startswith('apmig: ')]
+        return 'error', bad
+    if crc not in VERDICT or cobj is None or mobj is None:
+        return 'differ', ['exit %d, check json %s, migrate json %s: %s %s' %
+                          (crc, cobj is not None, mobj is not None,
+                           cerr.strip(), merr.strip())]
+    bad = []
+    if (cobj['verdict'], mobj['verdict']) != VERDICT[crc]:
+        bad.append('exit %d, but check says %s, migrate says %s (%s)' %
+                   (crc, cobj['verdict'], mobj['verdict'], mobj.get('reason')))
+    cg = {k: cobj['source'].get(k) for k in GUEST_KEYS}
+    mg = {k: (mobj['source'].get('guest') or {}).get(k) for k in GUEST_KEYS}
+    if cg != mg:
+        bad.append('source guest differs:\n    check:   %s\n    migrate: %s' %
+                   (cg, mg))
     if problems(cobj) != problems(mobj):
         bad.append('problems differ:\n    check:   %s\n    migrate: %s' %
                    (problems(cobj), problems(mobj)))
@@ -78,28 +102,33 @@ def compare(apmig, fixtures, src, uuid, dst, dest):
 def main():
     apmig, tests = sys.argv[1], sys.argv[2]
     fixtures = os.path.join(tests, 'fixtures')
-    runs = failed = 0
-    verdicts = {}
-    for (src, uuids), (dst, dests) in itertools.product(SOURCES.items(),
-                                                        TARGETS.items()):
-        for uuid, dest in itertools.product(uuids, [None] + dests):
-            if src == dst and dest is None:
-                continue        # the guest's own mdev: nothing to migrate
-            verdict, bad = compare(apmig, fixtures, src, uuid, dst, dest)
-            runs += 1
-            verdicts[verdict] = verdicts.get(verdict, 0) + 1
-            name = '%s %s -> %s %s' % (src, uuid[:8], dst,
-                                       dest[:8] if dest else '(same)')
-            print('%s: %s%s' % (name, verdict, '' if not bad else ' FAIL'))
-            for b in bad:
-                print('  ' + b)
-            failed += bool(bad)
+    all_hosts = hosts(fixtures)
+    pairs = [(src, uuid, dst, dest)
+             for src in all_hosts for uuid in mdevs(fixtures, src)
+             for dst in all_hosts for dest in [None] + mdevs(fixtures, dst)]
+    # each pair runs two processes of its own: a few pairs at a time
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda p: compare(apmig, fixtures, *p), pairs))
+    failed = 0
+    outcomes = {}
+    for (src, uuid, dst, dest), (outcome, bad) in zip(pairs, results):
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        if not bad:
+            continue
+        failed += 1
+        print('%s %s -> %s %s: FAIL' % (src, uuid[:8], dst,
+                                       dest[:8] if dest else '(same UUID)'))
+        for b in bad:
+            print('  ' + b)
     print('%d pairs: %s; %d disagree' % (
-        runs, ', '.join('%d %s' % (n, v) for v, n in sorted(verdicts.items())),
+        len(pairs),
+        ', '.join('%d %s' % (n, v) for v, n in sorted(outcomes.items())),
         failed))
-    # Both verdicts must occur, or the comparison proves little.
-    sys.exit(1 if failed or len(verdicts) < 2 or 'error' in verdicts else 0)
-
+    # Every outcome must occur, or the comparison proves little.
+    missing = {'compatible', 'incompatible', 'error'} - set(outcomes)
+    if missing:
+        print('no pair gave: %s' % ', '.join(sorted(missing)))
+    sys.exit(1 if failed or missing else 0)
 
 if __name__ == '__main__':
     main()
