@@ -199,26 +199,39 @@ t=$(now)
 echo "=== kernel-check: checkpatch --strict"
 cp_ok=0
 cp_bad=0
-checkpatch() {
-	local what=$1 out total
-	shift
-	out=$(cd "$WORK" && perl scripts/checkpatch.pl --strict --color=never "$@" 2>&1)
-	total=$(echo "$out" | grep -E '^total: [0-9]+ errors, [0-9]+ warnings' | tail -n 1)
+# One checkpatch per file, $JOBS at a time; reported in order below.
+rm -rf "$LOGS/checkpatch"
+mkdir -p "$LOGS/checkpatch"
+n=0
+checks=()
+for f in $new $(series_patches | sed 's|^|patches/|'); do
+	n=$((n + 1))
+	checks+=("$f")
+	case "$f" in
+	patches/*) args=("$PATCHES/${f#patches/}") ;;
+	*) args=(-f "$f") ;;
+	esac
+	while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do
+		wait -n
+	done
+	(cd "$WORK" && perl scripts/checkpatch.pl --strict --color=never \
+		"${args[@]}" >"$LOGS/checkpatch/$n" 2>&1) &
+done
+wait
+n=0
+for what in "${checks[@]}"; do
+	n=$((n + 1))
+	out=$LOGS/checkpatch/$n
+	total=$(grep -E '^total: [0-9]+ errors, [0-9]+ warnings' "$out" | tail -n 1)
 	printf '%-48s %s\n' "$what" "${total:-no total line}"
 	if echo "$total" | grep -qE '^total: 0 errors, 0 warnings, 0 checks'; then
 		cp_ok=$((cp_ok + 1))
 	else
 		cp_bad=$((cp_bad + 1))
 		# The messages, without checkpatch's closing advice.
-		echo "$out" | awk '/^(ERROR|WARNING|CHECK):/ { on = 1 }
-			/^total:/ { exit } on' | sed '/^$/d; s/^/    /'
+		awk '/^(ERROR|WARNING|CHECK):/ { on = 1 } /^total:/ { exit } on' \
+			"$out" | sed '/^$/d; s/^/    /'
 	fi
-}
-for f in $new; do
-	checkpatch "$f" -f "$f"
-done
-for p in $(series_patches); do
-	checkpatch "patches/$p" "$PATCHES/$p"
 done
 result checkpatch "$cp_ok" "$cp_bad"
 step_end checkpatch "$t"
@@ -260,7 +273,8 @@ ours=$(printf '%s\n' $new $touched vfio_ap_ops.c vfio_ap_drv.c vfio_ap_private.h
 	grep -E '\.[ch]$' | sed 's|.*/||' | sort -u)
 if [ $build_ok = 1 ]; then
 	make_ok=1
-	make -C "$WORK" O="$BUILD" -j"$JOBS" W=1 C=1 "$NEWDIR/" \
+	# -k: one broken file does not hide the warnings of the others.
+	make -C "$WORK" O="$BUILD" -k -j"$JOBS" W=1 C=1 "$NEWDIR/" \
 		>"$LOGS/build.log" 2>&1 || make_ok=0
 	# "<path>/<file>:<line>[:<col>]: warning|error: ..." from gcc or sparse.
 	pattern=$(echo "$ours" | sed 's/\./\\./g' | paste -sd'|')
@@ -275,13 +289,17 @@ if [ $build_ok = 1 ]; then
 	fi
 	if [ $make_ok = 0 ]; then
 		build_ok=0
-		echo "the build failed:"
 		# Errors, and make's own reasons (not its "Error 2" echoes).
 		errors=$(grep -E ': (fatal )?error:|\*\*\* [^[]' "$LOGS/build.log" |
-			grep -v 'Waiting for unfinished jobs')
+			grep -v 'Waiting for unfinished jobs' |
+			grep -vxF -e "$warnings")
 		if [ -n "$errors" ]; then
+			echo "the build failed:"
 			echo "$errors" | head -n 30 | sed 's/^/    /'
+		elif [ -n "$warnings" ]; then
+			echo "the build failed (errors above)"
 		else
+			echo "the build failed; its log ends:"
 			tail -n 40 "$LOGS/build.log" | sed 's/^/    /'
 		fi
 	fi
