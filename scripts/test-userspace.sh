@@ -13,6 +13,8 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 meson test -C "$dir" --print-errorlogs --num-processes 2
 rc=$?
+# Lines meant for the make check output: the fault sweep's one per flow.
+grep -hs '^fault-sweep: ' "$dir/meson-logs/testlog.txt"
 log="$dir/meson-logs/testlog.json"
 if [ -f "$log" ]; then
 	python3 - "$log" <<'PY' >>"${APMIG_RESULTS:-/dev/null}"
