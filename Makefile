@@ -10,7 +10,7 @@ FUZZ_SECONDS ?= 30
 PREFIX     ?= /usr/local
 DESTDIR    ?=
 
-.PHONY: all deps demo check test kernel-check fuzz tsan install clean
+.PHONY: all deps demo check test kernel-check fuzz tsan bench install clean
 
 all: deps
 	@test -f $(BUILD)/build.ninja || meson setup $(BUILD) --buildtype=debugoptimized --prefix=$(PREFIX) >/dev/null
@@ -34,6 +34,13 @@ kernel-check:
 
 fuzz: deps
 	@bash scripts/fuzz.sh $(FUZZ_SECONDS)
+
+# Time and instructions of the stop-and-copy path per guest size (not part
+# of check; about a minute): docs/performance.md.
+bench: deps
+	@sh scripts/install-deps.sh bench
+	@$(MAKE) --no-print-directory all
+	meson test -C $(BUILD) --benchmark --suite bench --num-processes 1
 
 # The prefix of an existing build directory follows PREFIX (meson keeps the
 # one of its first setup otherwise); DESTDIR only stages the files.

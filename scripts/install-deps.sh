@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Install the Debian packages a make target needs, when they are missing.
-# Usage: install-deps.sh userspace|kernel
+# Usage: install-deps.sh userspace|kernel|bench
 # Exits 2 naming the package that could not be installed.
 set -eu
 
@@ -10,11 +10,13 @@ userspace="gcc clang meson ninja-build pkg-config libjson-c-dev libcmocka-dev
 kernel="linux-source-6.12 gcc-s390x-linux-gnu binutils-s390x-linux-gnu sparse
 	qemu-system-misc quilt bc flex bison libelf-dev libssl-dev xz-utils
 	python3 make perl rsync kmod cpio gcc libc6-dev"
+bench="valgrind python3"
 
 case "${1:-}" in
 userspace) want=$userspace ;;
 kernel) want=$kernel ;;
-*) echo "usage: $0 userspace|kernel" >&2; exit 2 ;;
+bench) want=$bench ;;
+*) echo "usage: $0 userspace|kernel|bench" >&2; exit 2 ;;
 esac
 
 missing=""
