@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <cmocka.h>
 
 #include <linux/bitops.h>
@@ -512,37 +511,15 @@ static void test_check_zero_queues(void **state)
 	assert_int_equal(vfio_ap_mig_check(&f->src, &f->tgt, NULL, NULL), 0);
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* Fastest of @runs checks, in seconds: the minimum shrugs off preemption. */
-static double time_check(struct fixture *f, int runs)
-{
-	double best = 1e9, t0, t;
-	int i;
-
-	for (i = 0; i < runs; i++) {
-		t0 = now();
-		assert_int_equal(vfio_ap_mig_check(&f->src, &f->tgt, record,
-						   f->rec), 0);
-		t = now() - t0;
-		if (t < best)
-			best = t;
-	}
-	return best;
-}
-
-/* Tests that 65,536 queues take one lookup each and linear time. */
+/*
+ * Tests that 4,096 and 65,536 queues take exactly one lookup each. The
+ * check's time and instructions per queue are measured by the benchmark
+ * (tests/bench, `make bench`), never asserted in a test.
+ */
 static void test_check_max_queues_linear(void **state)
 {
 	struct fixture *f = *state;
 	static int ids[VFIO_AP_MIG_IDS];
-	double t_small, t_big;
 	int i, rc;
 
 	for (i = 0; i < VFIO_AP_MIG_IDS; i++)
@@ -551,19 +528,15 @@ static void test_check_max_queues_linear(void **state)
 	/* 16 x 256 = 4096 queues, then 256 x 256 = 65536: 16 times more */
 	src_build(&f->src, ids, 16, ids, 256, GR2_CEX8_CCA);
 	tgt_mirror(f, GR2_CEX8_CCA);
-	t_small = time_check(f, 9);
-	assert_int_equal(f->tgt_host->lookups, 9 * 4096);
+	assert_int_equal(vfio_ap_mig_check(&f->src, &f->tgt, record, f->rec), 0);
+	assert_int_equal(f->tgt_host->lookups, 4096);
 
 	src_build(&f->src, ids, 256, ids, 256, GR2_CEX8_CCA);
 	assert_int_equal(f->src.nr_queues, VFIO_AP_MIG_MAX_QUEUES);
 	tgt_mirror(f, GR2_CEX8_CCA);
 	f->tgt_host->lookups = 0;
-	t_big = time_check(f, 5);
-	assert_int_equal(f->tgt_host->lookups, 5 * VFIO_AP_MIG_MAX_QUEUES);
-	print_message("4096 queues: %.3f ms, 65536 queues: %.3f ms (x%.1f)\n",
-		      t_small * 1e3, t_big * 1e3, t_big / t_small);
-	/* linear is x16 (a quadratic check would be x256): allow caches x3 */
-	assert_true(t_big < t_small * 48);
+	assert_int_equal(vfio_ap_mig_check(&f->src, &f->tgt, record, f->rec), 0);
+	assert_int_equal(f->tgt_host->lookups, VFIO_AP_MIG_MAX_QUEUES);
 
 	/* every queue refused: one problem each, still one lookup each */
 	for (i = 0; i < VFIO_AP_MIG_MAX_QUEUES; i++)
