@@ -195,6 +195,21 @@ static int vfio_ap_mig_view_init(struct vfio_ap_mig_host_view *view,
 				      view, vfio_ap_mig_view_add_queue);
 }
 
+/* Do both the assignment and the guest's APCB of @matrix_mdev equal @cfg? */
+static bool vfio_ap_mig_host_has_config(struct ap_matrix_mdev *matrix_mdev,
+					const struct vfio_ap_mig_config *cfg)
+{
+	const struct ap_matrix *m = &matrix_mdev->matrix;
+	const struct ap_matrix *g = &matrix_mdev->shadow_apcb;
+
+	return bitmap_equal(m->apm, cfg->apm, AP_DEVICES) &&
+	       bitmap_equal(m->aqm, cfg->aqm, AP_DOMAINS) &&
+	       bitmap_equal(m->adm, cfg->adm, AP_DOMAINS) &&
+	       bitmap_equal(g->apm, cfg->apm, AP_DEVICES) &&
+	       bitmap_equal(g->aqm, cfg->aqm, AP_DOMAINS) &&
+	       bitmap_equal(g->adm, cfg->adm, AP_DOMAINS);
+}
+
 /* Check @cfg for @matrix_mdev under the host's locks; apply it if @apply. */
 static int vfio_ap_mig_host_judge(struct ap_matrix_mdev *matrix_mdev,
 				  const struct vfio_ap_mig_config *cfg, bool apply,
@@ -222,7 +237,14 @@ static int vfio_ap_mig_host_judge(struct ap_matrix_mdev *matrix_mdev,
 	if (ret || !apply)
 		goto out_free_view;
 
-	/* Every queue passed: the guest gets exactly the source's APCB. */
+	/*
+	 * Every queue passed: the guest gets exactly the source's APCB. A
+	 * destination prepared with the same assignment (mdevctl, libvirt)
+	 * already has it: skip the relinking, which is not linear in the
+	 * number of queues, while the guest is stopped.
+	 */
+	if (vfio_ap_mig_host_has_config(matrix_mdev, cfg))
+		goto out_free_view;
 	bitmap_copy(new_matrix.apm, cfg->apm, AP_DEVICES);
 	bitmap_copy(new_matrix.aqm, cfg->aqm, AP_DOMAINS);
 	bitmap_copy(new_matrix.adm, cfg->adm, AP_DOMAINS);

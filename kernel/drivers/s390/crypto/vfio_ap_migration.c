@@ -41,6 +41,7 @@
  * @disabled: the session ended: every access fails with -ENODEV
  * @buf: saving: the stream bytes produced so far
  * @len: saving: valid bytes in @buf
+ * @cap: saving: allocated bytes of @buf
  * @pos: saving: bytes already read by userspace
  * @initial_len: saving: bytes of the pre-copy record (initial data)
  * @final: saving: @buf holds the whole stream (a FINAL record)
@@ -57,6 +58,7 @@ struct vfio_ap_mig_file {
 	bool disabled;
 	u8 *buf;
 	size_t len;
+	size_t cap;
 	size_t pos;
 	size_t initial_len;
 	bool final;
@@ -95,6 +97,7 @@ static void vfio_ap_mig_file_disable(struct vfio_ap_mig_file *migf)
 	kvfree(migf->buf);
 	migf->buf = NULL;
 	migf->len = 0;
+	migf->cap = 0;
 	migf->pos = 0;
 	vfio_ap_mig_config_free(&migf->snapshot);
 	vfio_ap_mig_decoder_release(&migf->dec);
@@ -376,31 +379,50 @@ static int vfio_ap_mig_refuse_se(struct ap_matrix_mdev *matrix_mdev)
 	return -EPERM;
 }
 
-/* Append a record for @cfg (or UNCHANGED when @cfg is NULL) to the stream. */
+/* Make room for @add more bytes, keeping @spare beyond them reserved. */
+static int vfio_ap_mig_save_reserve(struct vfio_ap_mig_file *migf, size_t add,
+				    size_t spare)
+{
+	u8 *buf;
+
+	if (migf->len + add <= migf->cap)
+		return 0;
+	buf = kvmalloc(migf->len + add + spare, GFP_KERNEL_ACCOUNT);
+	if (!buf)
+		return -ENOMEM;
+	if (migf->len)
+		memcpy(buf, migf->buf, migf->len);
+	kvfree(migf->buf);
+	migf->buf = buf;
+	migf->cap = migf->len + add + spare;
+	return 0;
+}
+
+/*
+ * Append a record for @cfg (or UNCHANGED when @cfg is NULL) to the stream.
+ * A pre-copy record reserves room for the UNCHANGED record behind it, so
+ * the common stop-copy neither allocates nor copies while the guest waits.
+ */
 static int vfio_ap_mig_save_append(struct vfio_ap_mig_file *migf,
 				   const struct vfio_ap_mig_config *cfg,
 				   u32 seq, u16 flags)
 {
 	size_t add = cfg ? vfio_ap_mig_config_record_size(cfg->nr_queues) :
 			   VFIO_AP_MIG_UNCHANGED_RECORD_SIZE;
+	size_t spare = flags & VFIO_AP_MIG_REC_FINAL ? 0 :
+		       VFIO_AP_MIG_UNCHANGED_RECORD_SIZE;
 	ssize_t n;
-	u8 *buf;
+	int ret;
 
-	buf = kvmalloc(migf->len + add, GFP_KERNEL_ACCOUNT);
-	if (!buf)
-		return -ENOMEM;
+	ret = vfio_ap_mig_save_reserve(migf, add, spare);
+	if (ret)
+		return ret;
 	if (cfg)
-		n = vfio_ap_mig_encode_config(cfg, seq, flags, buf + migf->len, add);
+		n = vfio_ap_mig_encode_config(cfg, seq, flags, migf->buf + migf->len, add);
 	else
-		n = vfio_ap_mig_encode_unchanged(seq, buf + migf->len, add);
-	if (n < 0) {
-		kvfree(buf);
+		n = vfio_ap_mig_encode_unchanged(seq, migf->buf + migf->len, add);
+	if (n < 0)
 		return n;
-	}
-	if (migf->len)
-		memcpy(buf, migf->buf, migf->len);
-	kvfree(migf->buf);
-	migf->buf = buf;
 	migf->len += n;
 	migf->final = flags & VFIO_AP_MIG_REC_FINAL;
 	return 0;
