@@ -11,7 +11,10 @@
  * documents; at the end every device resets to RUNNING, both pairs migrate,
  * and nothing leaked or WARNed.
  *
- *   test_races [--seconds S] [--ops N] [--seed N]
+ *   test_races [--seconds S] [--ops N] [--seed N] [--chaos N]
+ *
+ * --chaos sets the number of chaos threads (default 3: two on pair 0, one
+ * on pair 1; more alternate between the pairs, at most 32).
  *
  * Prints "races: <ops> racing operations in <threads> threads, <s> s".
  */
@@ -375,8 +378,9 @@ int main(int argc, char **argv)
 {
 	double seconds = 3;
 	unsigned int seed = 1;
-	struct chaos chaos[3];
-	pthread_t t[10];
+	int nchaos = 3;
+	struct chaos chaos[32];
+	pthread_t t[32 + 5];
 	pthread_rwlockattr_t attr;
 	struct timespec t0, t1, nap;
 	long slab0 = shim_slab_live(), files0 = shim_files_alive();
@@ -390,6 +394,12 @@ int main(int argc, char **argv)
 			max_ops = strtoul(argv[i + 1], NULL, 0);
 		else if (!strcmp(argv[i], "--seed"))
 			seed = strtoul(argv[i + 1], NULL, 0);
+		else if (!strcmp(argv[i], "--chaos"))
+			nchaos = atoi(argv[i + 1]);
+	}
+	if (nchaos < 1 || nchaos > 32) {
+		fprintf(stderr, "races: --chaos takes 1 to 32\n");
+		return 2;
 	}
 	if (hh_env_init(&env, HH_MEDIUM) || hh_env_open(&env)) {
 		fprintf(stderr, "races: cannot set up the hosts\n");
@@ -416,11 +426,13 @@ int main(int argc, char **argv)
 	}
 	shim_bug_reset();
 
-	chaos[0] = (struct chaos){ src_of(0), dst_of(0), 0, seed * 11 };
-	chaos[1] = (struct chaos){ src_of(0), dst_of(0), 0, seed * 13 };
-	chaos[2] = (struct chaos){ src_of(1), dst_of(1), 1, seed * 17 };
+	/* two chaos threads on the same devices of pair 0, then alternate */
+	for (i = 0; i < nchaos; i++) {
+		p = i < 2 ? 0 : (i + 1) % 2;
+		chaos[i] = (struct chaos){ src_of(p), dst_of(p), p, seed * 11 + 2 * i };
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < nchaos; i++)
 		pthread_create(&t[nt++], NULL, chaos_main, &chaos[i]);
 	pthread_create(&t[nt++], NULL, vmm_main, (void *)0L);
 	pthread_create(&t[nt++], NULL, vmm_main, (void *)1L);
