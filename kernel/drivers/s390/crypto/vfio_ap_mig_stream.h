@@ -8,6 +8,7 @@
 #define _VFIO_AP_MIG_STREAM_H_
 
 #include <linux/bitmap.h>
+#include <linux/bits.h>
 #include <linux/types.h>
 
 #define VFIO_AP_MIG_MAGIC		0x41504d47	/* "APMG" */
@@ -26,7 +27,7 @@
 #define VFIO_AP_MIG_QUEUE_SIZE		12	/* apqn, reserved, gr2 */
 
 /* A record (header + sections + CRC) is never larger than this. */
-#define VFIO_AP_MIG_MAX_RECORD		(1U << 20)
+#define VFIO_AP_MIG_MAX_RECORD		(1024U * 1024U)
 /* A whole stream (pre-copy record + stop-copy record) never exceeds this. */
 #define VFIO_AP_MIG_MAX_STREAM		(2U * VFIO_AP_MIG_MAX_RECORD)
 
@@ -45,14 +46,14 @@
  * modes (0-7), class (8-15), SE bind state (16-17), AP type (32-39).
  * Depth, number of domains and message limits are host properties.
  */
-#define VFIO_AP_MIG_GR2_APSC		(1ULL << 63)
-#define VFIO_AP_MIG_GR2_AP4KM		(1ULL << 62)
-#define VFIO_AP_MIG_GR2_AP4KC		(1ULL << 61)
-#define VFIO_AP_MIG_GR2_CCA		(1ULL << 60)
-#define VFIO_AP_MIG_GR2_ACCEL		(1ULL << 59)
-#define VFIO_AP_MIG_GR2_EP11		(1ULL << 58)
-#define VFIO_AP_MIG_GR2_APXA		(1ULL << 57)
-#define VFIO_AP_MIG_GR2_SLCF		(1ULL << 56)
+#define VFIO_AP_MIG_GR2_APSC		BIT_ULL(63)
+#define VFIO_AP_MIG_GR2_AP4KM		BIT_ULL(62)
+#define VFIO_AP_MIG_GR2_AP4KC		BIT_ULL(61)
+#define VFIO_AP_MIG_GR2_CCA		BIT_ULL(60)
+#define VFIO_AP_MIG_GR2_ACCEL		BIT_ULL(59)
+#define VFIO_AP_MIG_GR2_EP11		BIT_ULL(58)
+#define VFIO_AP_MIG_GR2_APXA		BIT_ULL(57)
+#define VFIO_AP_MIG_GR2_SLCF		BIT_ULL(56)
 #define VFIO_AP_MIG_GR2_CLASS_SHIFT	48
 #define VFIO_AP_MIG_GR2_CLASS		(0xffULL << VFIO_AP_MIG_GR2_CLASS_SHIFT)
 #define VFIO_AP_MIG_CLASS_FULL_NATIVE	0x80

@@ -49,12 +49,14 @@
  * @dec: resuming: the incremental stream decoder
  * @checked: resuming: the decoder's last configuration passed the check
  * @written: resuming: bytes accepted so far
+ * @error: resuming: the stream failed; every later write and the resume
+ *	   fail with this errno
  * @bounce: resuming: one chunk copied from userspace
  */
 struct vfio_ap_mig_file {
 	struct file *filp;
 	struct ap_matrix_mdev *matrix_mdev;
-	struct mutex lock;
+	struct mutex lock;		/* protects the fields below */
 	bool disabled;
 	u8 *buf;
 	size_t len;
@@ -66,6 +68,7 @@ struct vfio_ap_mig_file {
 	struct vfio_ap_mig_decoder dec;
 	bool checked;
 	size_t written;
+	int error;
 	u8 *bounce;
 };
 
@@ -231,6 +234,12 @@ static int vfio_ap_mig_resume_feed(struct vfio_ap_mig_file *migf, size_t n)
 	return 0;
 }
 
+/*
+ * Userspace may write anything here. Bytes are copied in chunks into the
+ * file's bounce buffer and decoded from there, never read twice from user
+ * memory. A stream that failed stays failed, including one whose write
+ * faulted after some of its bytes were taken.
+ */
 static ssize_t vfio_ap_mig_resume_write(struct file *filp, const char __user *ubuf,
 					size_t len, loff_t *pos)
 {
@@ -247,6 +256,10 @@ static ssize_t vfio_ap_mig_resume_write(struct file *filp, const char __user *ub
 		ret = -ENODEV;
 		goto out_unlock;
 	}
+	if (migf->error) {
+		ret = migf->error;
+		goto out_unlock;
+	}
 	/* Refuse before copying anything: no stream is ever this long. */
 	if (len > VFIO_AP_MIG_MAX_STREAM - migf->written) {
 		dev_err_ratelimited(vfio_ap_mig_dev(migf->matrix_mdev),
@@ -258,12 +271,17 @@ static ssize_t vfio_ap_mig_resume_write(struct file *filp, const char __user *ub
 	while (done < len) {
 		n = min_t(size_t, len - done, VFIO_AP_MIG_WRITE_CHUNK);
 		if (copy_from_user(migf->bounce, ubuf + done, n)) {
+			/* Bytes already taken leave a hole: the stream is lost. */
+			if (done)
+				migf->error = -EFAULT;
 			ret = -EFAULT;
 			goto out_unlock;
 		}
 		ret = vfio_ap_mig_resume_feed(migf, n);
-		if (ret)
+		if (ret) {
+			migf->error = ret;
 			goto out_unlock;
+		}
 		done += n;
 		migf->written += n;
 	}
@@ -523,6 +541,10 @@ static int vfio_ap_mig_resume_finish(struct ap_matrix_mdev *matrix_mdev)
 	mutex_lock(&migf->lock);
 	if (migf->disabled) {
 		ret = -ENODEV;
+		goto out_unlock;
+	}
+	if (migf->error) {
+		ret = migf->error;
 		goto out_unlock;
 	}
 	ret = vfio_ap_mig_decoder_finish(&migf->dec);

@@ -27,8 +27,8 @@ struct vfio_ap_mig_file;
  * @resuming: data file of RESUMING, or NULL
  */
 struct vfio_ap_migration {
-	struct mutex state_mutex;
-	spinlock_t reset_lock;
+	struct mutex state_mutex;	/* see the kernel-doc above */
+	spinlock_t reset_lock;		/* protects deferred_reset */
 	bool deferred_reset;
 	bool opened;
 	enum vfio_device_mig_state state;

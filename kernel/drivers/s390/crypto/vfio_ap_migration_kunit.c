@@ -278,7 +278,7 @@ static void resume_garbage_and_truncation_rejected(struct kunit *test)
 	struct test_host *h = test->priv;
 	size_t len = save_stop_copy(test);
 	struct file *f;
-	u8 junk[8] = { 'j', 'u', 'n', 'k' };
+	u8 junk[VFIO_AP_MIG_HDR_SIZE] = { 'j', 'u', 'n', 'k' };
 
 	walk(test, h->dst, VFIO_DEVICE_STATE_STOP);
 	f = walk(test, h->dst, VFIO_DEVICE_STATE_RESUMING);
@@ -367,4 +367,5 @@ static struct kunit_suite vfio_ap_migration_suite = {
 	.exit = vfio_ap_mig_test_exit,
 	.test_cases = vfio_ap_migration_cases,
 };
+
 kunit_test_suite(vfio_ap_migration_suite);
