@@ -111,6 +111,7 @@ static void vfio_ap_mig_file_disable(struct vfio_ap_mig_file *migf)
 
 static void vfio_ap_mig_disable_files(struct vfio_ap_migration *mig)
 {
+	lockdep_assert_held(&mig->state_mutex);
 	if (mig->saving) {
 		vfio_ap_mig_file_disable(mig->saving);
 		fput(mig->saving->filp);
@@ -575,6 +576,8 @@ static struct file *vfio_ap_mig_step(struct ap_matrix_mdev *matrix_mdev,
 	struct vfio_ap_migration *mig = &matrix_mdev->mig;
 	enum vfio_device_mig_state cur = mig->state;
 	int ret;
+
+	lockdep_assert_held(&mig->state_mutex);
 
 	/*
 	 * RUNNING -> RUNNING_P2P, RUNNING_P2P -> RUNNING, RUNNING_P2P -> STOP,
