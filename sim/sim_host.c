@@ -600,39 +600,27 @@ bool vfio_ap_mig_host_is_se_guest(struct ap_matrix_mdev *matrix_mdev)
 	return se;
 }
 
+static int sim_tapq_cb(void *ctx, u16 apqn, u64 *gr2)
+{
+	return sim_tapq(ctx, apqn, gr2);
+}
+
 int vfio_ap_mig_host_read_config(struct ap_matrix_mdev *matrix_mdev,
 				 struct vfio_ap_mig_config *cfg)
 {
 	struct sim_host *h = to_sim_mdev(matrix_mdev)->host;
 	struct ap_matrix *apcb = &matrix_mdev->shadow_apcb;
-	u32 nr_queues, i;
+	u16 failed = 0;
 	int ret;
 
 	mutex_lock(&h->lock);
-	nr_queues = bitmap_weight(apcb->apm, AP_DEVICES) *
-		    bitmap_weight(apcb->aqm, AP_DOMAINS);
-	ret = vfio_ap_mig_config_alloc(cfg, nr_queues);
-	if (ret)
-		goto out_unlock;
-	bitmap_copy(cfg->apm, apcb->apm, AP_DEVICES);
-	bitmap_copy(cfg->aqm, apcb->aqm, AP_DOMAINS);
-	bitmap_copy(cfg->adm, apcb->adm, AP_DOMAINS);
-	ret = vfio_ap_mig_config_fill_apqns(cfg);
-	for (i = 0; !ret && i < cfg->nr_queues; i++) {
-		ret = sim_tapq(h, cfg->queues[i].apqn, &cfg->queues[i].gr2);
-		if (ret) {
-			dev_err_ratelimited(matrix_mdev->vdev.dev,
-					    "migration: cannot read queue %02x.%04x of the guest: %d\n",
-					    VFIO_AP_MIG_APID(cfg->queues[i].apqn),
-					    VFIO_AP_MIG_APQI(cfg->queues[i].apqn), ret);
-			break;
-		}
-		cfg->queues[i].gr2 &= VFIO_AP_MIG_GR2_MASK;
-	}
-	if (ret)
-		vfio_ap_mig_config_free(cfg);
-out_unlock:
+	ret = vfio_ap_mig_config_build(cfg, apcb->apm, apcb->aqm, apcb->adm,
+				       sim_tapq_cb, h, &failed);
 	mutex_unlock(&h->lock);
+	if (ret && ret != -ENOMEM)
+		dev_err_ratelimited(matrix_mdev->vdev.dev,
+				    "migration: cannot read queue %02x.%04x of the guest: %d\n",
+				    VFIO_AP_MIG_APID(failed), VFIO_AP_MIG_APQI(failed), ret);
 	return ret;
 }
 

@@ -18,7 +18,7 @@
 #include "vfio_ap_mig_stream.h"
 
 /* TAPQ with the T bit: the queue's GR2, or -ENODEV if it does not exist. */
-static int vfio_ap_mig_tapq(u16 apqn, u64 *gr2)
+static int vfio_ap_mig_tapq(void *unused, u16 apqn, u64 *gr2)
 {
 	struct ap_tapq_hwinfo info = {};
 	struct ap_queue_status status;
@@ -72,36 +72,19 @@ int vfio_ap_mig_host_read_config(struct ap_matrix_mdev *matrix_mdev,
 				 struct vfio_ap_mig_config *cfg)
 {
 	struct ap_matrix *apcb = &matrix_mdev->shadow_apcb;
-	u32 nr_queues, i;
+	u16 failed = 0;
 	int ret;
 
 	KUNIT_STATIC_STUB_REDIRECT(vfio_ap_mig_host_read_config, matrix_mdev, cfg);
 
 	vfio_ap_mdev_lock_for_update(matrix_mdev);
-	nr_queues = bitmap_weight(apcb->apm, AP_DEVICES) *
-		    bitmap_weight(apcb->aqm, AP_DOMAINS);
-	ret = vfio_ap_mig_config_alloc(cfg, nr_queues);
-	if (ret)
-		goto out_unlock;
-	bitmap_copy(cfg->apm, apcb->apm, AP_DEVICES);
-	bitmap_copy(cfg->aqm, apcb->aqm, AP_DOMAINS);
-	bitmap_copy(cfg->adm, apcb->adm, AP_DOMAINS);
-	ret = vfio_ap_mig_config_fill_apqns(cfg);
-	for (i = 0; !ret && i < cfg->nr_queues; i++) {
-		ret = vfio_ap_mig_tapq(cfg->queues[i].apqn, &cfg->queues[i].gr2);
-		if (ret) {
-			dev_err_ratelimited(matrix_mdev->vdev.dev,
-					    "migration: cannot read queue %02x.%04x of the guest: %d\n",
-					    VFIO_AP_MIG_APID(cfg->queues[i].apqn),
-					    VFIO_AP_MIG_APQI(cfg->queues[i].apqn), ret);
-			break;
-		}
-		cfg->queues[i].gr2 &= VFIO_AP_MIG_GR2_MASK;
-	}
-	if (ret)
-		vfio_ap_mig_config_free(cfg);
-out_unlock:
+	ret = vfio_ap_mig_config_build(cfg, apcb->apm, apcb->aqm, apcb->adm,
+				       vfio_ap_mig_tapq, NULL, &failed);
 	vfio_ap_mdev_unlock_for_update(matrix_mdev);
+	if (ret && ret != -ENOMEM)
+		dev_err_ratelimited(matrix_mdev->vdev.dev,
+				    "migration: cannot read queue %02x.%04x of the guest: %d\n",
+				    VFIO_AP_MIG_APID(failed), VFIO_AP_MIG_APQI(failed), ret);
 	return ret;
 }
 
@@ -156,7 +139,7 @@ static int vfio_ap_mig_view_lookup(void *ctx, u16 apqn,
 	u32 idx = vfio_ap_mig_view_index(view, apqn);
 	int ret;
 
-	ret = vfio_ap_mig_tapq(apqn, &tq->gr2);
+	ret = vfio_ap_mig_tapq(NULL, apqn, &tq->gr2);
 	if (ret == -ENODEV) {
 		tq->exists = false;
 		return 0;

@@ -134,6 +134,48 @@ int vfio_ap_mig_config_fill_apqns(struct vfio_ap_mig_config *cfg)
 }
 
 /**
+ * vfio_ap_mig_config_build() - a guest's configuration from its APCB
+ * @cfg: configuration to fill (its previous content is not freed)
+ * @apm: the guest's adapters
+ * @aqm: the guest's usage domains
+ * @adm: the guest's control domains
+ * @tapq: gives the TAPQ GR2 of one APQN, or -errno
+ * @ctx: passed to @tapq
+ * @failed: set to the APQN whose @tapq failed
+ *
+ * One @tapq per queue of apm x aqm; each GR2 is masked with
+ * VFIO_AP_MIG_GR2_MASK. On failure @cfg holds nothing.
+ *
+ * Return: 0, -ENOMEM or the error of @tapq.
+ */
+int vfio_ap_mig_config_build(struct vfio_ap_mig_config *cfg,
+			     const unsigned long *apm, const unsigned long *aqm,
+			     const unsigned long *adm,
+			     int (*tapq)(void *ctx, u16 apqn, u64 *gr2),
+			     void *ctx, u16 *failed)
+{
+	u32 i;
+	int ret;
+
+	memset(cfg, 0, sizeof(*cfg));
+	bitmap_copy(cfg->apm, apm, VFIO_AP_MIG_IDS);
+	bitmap_copy(cfg->aqm, aqm, VFIO_AP_MIG_IDS);
+	bitmap_copy(cfg->adm, adm, VFIO_AP_MIG_IDS);
+	ret = vfio_ap_mig_config_fill_apqns(cfg);
+	for (i = 0; !ret && i < cfg->nr_queues; i++) {
+		ret = tapq(ctx, cfg->queues[i].apqn, &cfg->queues[i].gr2);
+		if (ret) {
+			*failed = cfg->queues[i].apqn;
+			break;
+		}
+		cfg->queues[i].gr2 &= VFIO_AP_MIG_GR2_MASK;
+	}
+	if (ret)
+		vfio_ap_mig_config_free(cfg);
+	return ret;
+}
+
+/**
  * vfio_ap_mig_config_equal() - compare two configurations
  * @a: one configuration
  * @b: the other

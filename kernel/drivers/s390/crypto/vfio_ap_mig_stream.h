@@ -99,6 +99,12 @@ int vfio_ap_mig_config_alloc(struct vfio_ap_mig_config *cfg, u32 nr_queues);
 void vfio_ap_mig_config_free(struct vfio_ap_mig_config *cfg);
 /* Fill @cfg->queues with the APQNs of apm x aqm in ascending order (gr2 = 0). */
 int vfio_ap_mig_config_fill_apqns(struct vfio_ap_mig_config *cfg);
+/* Build @cfg from a guest's APCB, asking @tapq for each queue's GR2. */
+int vfio_ap_mig_config_build(struct vfio_ap_mig_config *cfg,
+			     const unsigned long *apm, const unsigned long *aqm,
+			     const unsigned long *adm,
+			     int (*tapq)(void *ctx, u16 apqn, u64 *gr2),
+			     void *ctx, u16 *failed);
 bool vfio_ap_mig_config_equal(const struct vfio_ap_mig_config *a,
 			      const struct vfio_ap_mig_config *b);
 
