@@ -13,6 +13,7 @@
 
 #include <linux/bitops.h>
 
+#include "vfio_ap_mig_rules.h"
 #include "vfio_ap_mig_stream.h"
 
 #include "apmig_output.h"
@@ -218,4 +219,24 @@ struct json_object *apmig_json_ids(const unsigned long *bitmap)
 	for_each_set_bit_inv(id, bitmap, VFIO_AP_MIG_IDS)
 		json_object_array_add(arr, json_object_new_int((int)id));
 	return arr;
+}
+
+struct json_object *apmig_json_problem(const struct vfio_ap_mig_problem *p)
+{
+	struct json_object *obj = json_object_new_object();
+	bool dom = p->what == VFIO_AP_MIG_CHAR_CONTROL_DOMAIN;
+	char line[256], apqn[8];
+
+	vfio_ap_mig_format_problem(p, line, sizeof(line));
+	json_object_object_add(obj, "apqn", dom ? NULL :
+			       json_object_new_string(apmig_apqn_str(p->id, apqn)));
+	json_object_object_add(obj, "control_domain",
+			       dom ? json_object_new_int(p->id) : NULL);
+	json_object_object_add(obj, "code", json_object_new_int(p->what));
+	json_object_object_add(obj, "characteristic",
+			       json_object_new_string(vfio_ap_mig_char_key(p->what)));
+	json_object_object_add(obj, "source", json_object_new_uint64(p->source));
+	json_object_object_add(obj, "target", json_object_new_uint64(p->target));
+	json_object_object_add(obj, "message", json_object_new_string(line));
+	return obj;
 }

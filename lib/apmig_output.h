@@ -14,6 +14,8 @@
 
 #include <json-c/json.h>
 
+struct vfio_ap_mig_problem;
+
 /* Exit codes of every apmig command. */
 #define APMIG_EXIT_OK		0	/* done, compatible */
 #define APMIG_EXIT_REFUSED	1	/* refused, incompatible */
@@ -103,5 +105,12 @@ int apmig_json_print(FILE *f, struct json_object *obj);
 void apmig_print_ids(FILE *f, const unsigned long *bitmap, int digits);
 /* The ids of @bitmap (MSB-first numbering) as a JSON array of numbers. */
 struct json_object *apmig_json_ids(const unsigned long *bitmap);
+
+/*
+ * One compatibility problem as the stable --json object of `apmig check`
+ * and `apmig migrate`: apqn or control_domain, code, characteristic,
+ * source, target, message. The caller owns the object.
+ */
+struct json_object *apmig_json_problem(const struct vfio_ap_mig_problem *p);
 
 #endif /* APMIG_OUTPUT_H */

@@ -233,26 +233,6 @@ static void check_print_text(const struct check_args *a,
 	}
 }
 
-static struct json_object *check_problem_json(const struct vfio_ap_mig_problem *p)
-{
-	struct json_object *obj = json_object_new_object();
-	bool dom = p->what == VFIO_AP_MIG_CHAR_CONTROL_DOMAIN;
-	char line[256], apqn[8];
-
-	vfio_ap_mig_format_problem(p, line, sizeof(line));
-	json_object_object_add(obj, "apqn", dom ? NULL :
-			       json_object_new_string(apmig_apqn_str(p->id, apqn)));
-	json_object_object_add(obj, "control_domain",
-			       dom ? json_object_new_int(p->id) : NULL);
-	json_object_object_add(obj, "code", json_object_new_int(p->what));
-	json_object_object_add(obj, "characteristic",
-			       json_object_new_string(vfio_ap_mig_char_key(p->what)));
-	json_object_object_add(obj, "source", json_object_new_uint64(p->source));
-	json_object_object_add(obj, "target", json_object_new_uint64(p->target));
-	json_object_object_add(obj, "message", json_object_new_string(line));
-	return obj;
-}
-
 static int check_print_json(const struct check_args *a,
 			    const struct vfio_ap_mig_config *cfg,
 			    bool has_guest, const struct apmig_host *tgt,
@@ -291,7 +271,7 @@ static int check_print_json(const struct check_args *a,
 	json_object_object_add(obj, "target", dst);
 
 	for (i = 0; i < pr->n; i++)
-		json_object_array_add(arr, check_problem_json(&pr->v[i]));
+		json_object_array_add(arr, apmig_json_problem(&pr->v[i]));
 	json_object_object_add(obj, "problems", arr);
 	for (i = 0; i < w->n; i++)
 		json_object_array_add(warn, json_object_new_string(w->text[i]));

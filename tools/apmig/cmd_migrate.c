@@ -322,26 +322,6 @@ static struct json_object *migrate_json_matrix(const struct ap_matrix *m)
 	return o;
 }
 
-static struct json_object *migrate_json_problem(const struct vfio_ap_mig_problem *p)
-{
-	struct json_object *o = json_object_new_object();
-	bool dom = p->what == VFIO_AP_MIG_CHAR_CONTROL_DOMAIN;
-	char line[256], apqn[8];
-
-	vfio_ap_mig_format_problem(p, line, sizeof(line));
-	json_object_object_add(o, "apqn", dom ? NULL :
-			       json_object_new_string(apmig_apqn_str(p->id, apqn)));
-	json_object_object_add(o, "control_domain",
-			       dom ? json_object_new_int(p->id) : NULL);
-	json_object_object_add(o, "code", json_object_new_int(p->what));
-	json_object_object_add(o, "characteristic",
-			       json_object_new_string(vfio_ap_mig_char_key(p->what)));
-	json_object_object_add(o, "source", json_object_new_uint64(p->source));
-	json_object_object_add(o, "target", json_object_new_uint64(p->target));
-	json_object_object_add(o, "message", json_object_new_string(line));
-	return o;
-}
-
 static struct json_object *migrate_json_event(const struct sim_event *e)
 {
 	struct json_object *o = json_object_new_object();
@@ -465,7 +445,7 @@ static int migrate_print_json(FILE *out, struct migrate_run *r)
 	arr = json_object_new_array();
 	n = sim_mdev_problems(r->dst, &p);
 	for (i = 0; i < n; i++)
-		json_object_array_add(arr, migrate_json_problem(&p[i]));
+		json_object_array_add(arr, apmig_json_problem(&p[i]));
 	json_object_object_add(o, "problems", arr);
 	arr = json_object_new_array();
 	for (i = 0; i < r->log.n; i++)
