@@ -29,7 +29,12 @@ stage() {
 stage unit bash scripts/test-userspace.sh build-asan
 [ -f scripts/fuzz.sh ] && stage fuzz bash scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
 [ -f scripts/tsan.sh ] && stage tsan bash scripts/tsan.sh
-[ $userspace_only = 1 ] || stage kernel bash scripts/kernel-check.sh
+if [ $userspace_only = 0 ]; then
+	stage kernel bash scripts/kernel-check.sh
+	# apmig fsm path against the real vfio_mig_get_next_state() tables.
+	stage fsm-vs-kernel python3 tests/fsm/compare-kernel.py build-asan/apmig \
+		"${APMIG_KERNEL_CACHE:-/var/cache/apmig-kernel}/pristine"
+fi
 
 echo "=== summary"
 awk '$1 == "RESULT" { printf "  %-28s %6d passed, %d failed\n", $2, $3, $4; p += $3; f += $4 }
