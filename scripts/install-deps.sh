@@ -6,7 +6,7 @@
 set -eu
 
 userspace="gcc clang meson ninja-build pkg-config libjson-c-dev libcmocka-dev
-	   libclang-rt-14-dev llvm"
+	   libclang-rt-14-dev llvm python3"
 kernel="linux-source-6.12 gcc-s390x-linux-gnu binutils-s390x-linux-gnu sparse
 	qemu-system-misc quilt bc flex bison libelf-dev libssl-dev xz-utils
 	python3 make perl rsync kmod cpio gcc libc6-dev"
