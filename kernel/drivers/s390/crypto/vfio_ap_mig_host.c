@@ -17,13 +17,29 @@
 #include "vfio_ap_mig_rules.h"
 #include "vfio_ap_mig_stream.h"
 
-/* TAPQ with the T bit: the queue's GR2, or -ENODEV if it does not exist. */
-static int vfio_ap_mig_tapq(void *unused, u16 apqn, u64 *gr2)
+/* The TAPQ instruction with the T bit; a KUnit stub point. */
+static struct ap_queue_status vfio_ap_mig_test_queue(u16 apqn,
+						     struct ap_tapq_hwinfo *info)
 {
+	KUNIT_STATIC_STUB_REDIRECT(vfio_ap_mig_test_queue, apqn, info);
+	return ap_test_queue(apqn, 1, info);
+}
+
+/*
+ * TAPQ with the T bit on a queue of @ctx's machine: the queue's GR2, or
+ * -ENODEV if it does not exist. An id beyond the machine's highest one
+ * names no queue; TAPQ on it would be a specification exception.
+ */
+static int vfio_ap_mig_tapq(void *ctx, u16 apqn, u64 *gr2)
+{
+	struct ap_matrix_mdev *matrix_mdev = ctx;
 	struct ap_tapq_hwinfo info = {};
 	struct ap_queue_status status;
 
-	status = ap_test_queue(apqn, 1, &info);
+	if (AP_QID_CARD(apqn) > matrix_mdev->matrix.apm_max ||
+	    AP_QID_QUEUE(apqn) > matrix_mdev->matrix.aqm_max)
+		return -ENODEV;
+	status = vfio_ap_mig_test_queue(apqn, &info);
 	switch (status.response_code) {
 	case AP_RESPONSE_NORMAL:
 	case AP_RESPONSE_RESET_IN_PROGRESS:
@@ -79,7 +95,7 @@ int vfio_ap_mig_host_read_config(struct ap_matrix_mdev *matrix_mdev,
 
 	vfio_ap_mdev_lock_for_update(matrix_mdev);
 	ret = vfio_ap_mig_config_build(cfg, apcb->apm, apcb->aqm, apcb->adm,
-				       vfio_ap_mig_tapq, NULL, &failed);
+				       vfio_ap_mig_tapq, matrix_mdev, &failed);
 	vfio_ap_mdev_unlock_for_update(matrix_mdev);
 	if (ret && ret != -ENOMEM)
 		dev_err_ratelimited(matrix_mdev->vdev.dev,
@@ -139,7 +155,7 @@ static int vfio_ap_mig_view_lookup(void *ctx, u16 apqn,
 	u32 idx = vfio_ap_mig_view_index(view, apqn);
 	int ret;
 
-	ret = vfio_ap_mig_tapq(NULL, apqn, &tq->gr2);
+	ret = vfio_ap_mig_tapq(view->matrix_mdev, apqn, &tq->gr2);
 	if (ret == -ENODEV) {
 		tq->exists = false;
 		return 0;
@@ -283,3 +299,7 @@ int vfio_ap_mig_host_apply(struct ap_matrix_mdev *matrix_mdev,
 				   report, report_ctx);
 	return vfio_ap_mig_host_judge(matrix_mdev, cfg, true, report, report_ctx);
 }
+
+#if IS_ENABLED(CONFIG_VFIO_AP_MIGRATION_KUNIT_TEST)
+#include "vfio_ap_mig_host_kunit.c"
+#endif
