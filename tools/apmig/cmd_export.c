@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "apmig_host.h"
@@ -39,6 +40,7 @@ static int export_write_all(int fd, const void *buf, size_t len)
 /* Write the stream to @path ("-" or NULL: stdout, never a terminal). */
 static int export_output(const char *path, const void *buf, size_t len)
 {
+	struct stat st;
 	int fd, ret;
 
 	if (!path || !strcmp(path, "-")) {
@@ -58,7 +60,9 @@ static int export_output(const char *path, const void *buf, size_t len)
 	if (close(fd) && !ret)
 		ret = -errno;
 	if (ret) {
-		unlink(path);
+		/* a partial stream goes; a device, pipe or symlink stays */
+		if (!lstat(path, &st) && S_ISREG(st.st_mode))
+			unlink(path);
 		return apmig_fail("export", "%s: %s", path, strerror(-ret));
 	}
 	return APMIG_EXIT_OK;
