@@ -471,6 +471,13 @@ static int vfio_ap_mig_dec_header(struct vfio_ap_mig_decoder *dec)
 					    at + VFIO_AP_MIG_H_NR_SECTIONS,
 					    "UNCHANGED record with %u sections, expected none",
 					    nr_sections);
+	/* Nothing but the header and the CRC: refused before allocating. */
+	if ((flags & VFIO_AP_MIG_REC_UNCHANGED) &&
+	    rec_len != (u32)hdr_len + VFIO_AP_MIG_CRC_SIZE)
+		return vfio_ap_mig_dec_fail(dec, -EINVAL,
+					    at + VFIO_AP_MIG_H_REC_LEN,
+					    "UNCHANGED record length %u, expected %u",
+					    rec_len, hdr_len + VFIO_AP_MIG_CRC_SIZE);
 	/* The first record is a configuration: UNCHANGED needs one before. */
 	if ((flags & VFIO_AP_MIG_REC_UNCHANGED) && !seq)
 		return vfio_ap_mig_dec_fail(dec, -EILSEQ,

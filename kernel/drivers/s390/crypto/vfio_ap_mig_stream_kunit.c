@@ -299,6 +299,57 @@ static void decoder_error_sticky(struct kunit *test)
 			   "offset 0: empty stream");
 }
 
+/*
+ * Decode a configuration record, then an UNCHANGED | FINAL record with a
+ * @hdr_len-byte header and @extra bytes between the header and the CRC.
+ * Returns the decoder's verdict on the stream.
+ */
+static int stream_test_unchanged(struct kunit *test, u16 hdr_len, u32 extra)
+{
+	struct vfio_ap_mig_decoder *dec = vfio_ap_mig_test_decoder(test);
+	size_t first = vfio_ap_mig_config_record_size(0);
+	u32 len = hdr_len + extra + VFIO_AP_MIG_CRC_SIZE;
+	u8 *buf = vfio_ap_mig_test_alloc(test, first + len);
+	struct vfio_ap_mig_config cfg = {};
+	enum vfio_ap_mig_event ev;
+	u8 *rec = buf + first;
+	ssize_t n;
+
+	KUNIT_ASSERT_EQ(test, vfio_ap_mig_encode_config(&cfg, 0, 0, buf, first),
+			(ssize_t)first);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mig_encode_unchanged(1, rec, len),
+			(ssize_t)VFIO_AP_MIG_UNCHANGED_RECORD_SIZE);
+	put_unaligned_be16(hdr_len, rec + 8);
+	put_unaligned_be32(len, rec + 12);
+	memset(rec + VFIO_AP_MIG_HDR_SIZE, 0x5a,
+	       len - VFIO_AP_MIG_CRC_SIZE - VFIO_AP_MIG_HDR_SIZE);
+	put_unaligned_be32(vfio_ap_mig_crc32c(rec, len - VFIO_AP_MIG_CRC_SIZE),
+			   rec + len - VFIO_AP_MIG_CRC_SIZE);
+
+	n = vfio_ap_mig_decoder_feed(dec, buf, first, &ev);
+	KUNIT_ASSERT_EQ(test, n, (ssize_t)first);
+	KUNIT_EXPECT_EQ(test, ev, VFIO_AP_MIG_EV_CONFIG);
+	n = vfio_ap_mig_decoder_feed(dec, rec, len, &ev);
+	if (n < 0)
+		return n;
+	KUNIT_EXPECT_EQ(test, n, (ssize_t)len);
+	KUNIT_EXPECT_EQ(test, ev, VFIO_AP_MIG_EV_UNCHANGED);
+	return vfio_ap_mig_decoder_finish(dec);
+}
+
+/* An UNCHANGED record is a header and a CRC: nothing may lie between. */
+static void decoder_unchanged_has_no_body(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, stream_test_unchanged(test, 24, 0), 0);
+	/* a newer minor version's longer header is not a body */
+	KUNIT_EXPECT_EQ(test, stream_test_unchanged(test, 40, 0), 0);
+	KUNIT_EXPECT_EQ(test, stream_test_unchanged(test, 24, 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, stream_test_unchanged(test, 40, 16), -EINVAL);
+	KUNIT_EXPECT_EQ(test, stream_test_unchanged(test, 24,
+						    VFIO_AP_MIG_MAX_RECORD - 28),
+			-EINVAL);
+}
+
 /* 65,536 queues can be allocated; one more is refused before allocating. */
 static void config_alloc_bounds(struct kunit *test)
 {
@@ -322,6 +373,7 @@ static struct kunit_case vfio_ap_mig_stream_cases[] = {
 	KUNIT_CASE(max_round_trip_identical),
 	KUNIT_CASE(crc32c_check_value),
 	KUNIT_CASE(decoder_error_sticky),
+	KUNIT_CASE(decoder_unchanged_has_no_body),
 	KUNIT_CASE(config_alloc_bounds),
 	{}
 };
