@@ -3,6 +3,7 @@
  * apmig: vfio-ap live migration from the host's side. main() parses the
  * global options and hands the rest of the command line to a subcommand.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -55,6 +56,24 @@ static int apmig_usage(FILE *f)
 	return APMIG_EXIT_OK;
 }
 
+/*
+ * Everything printed must have reached standard output: a verdict lost to a
+ * full disk or a closed pipe is an error, not a success. @what names the
+ * command; an error already reported (@ret 2) is not reported twice.
+ */
+static int apmig_close_stdout(const char *what, int ret)
+{
+	int err = ferror(stdout) ? EIO : 0;
+
+	errno = 0;
+	if (fclose(stdout))
+		err = errno ? errno : EIO;
+	if (!err || ret == APMIG_EXIT_ERROR)
+		return ret;
+	apmig_fail(what, "standard output: %s", strerror(err));
+	return APMIG_EXIT_ERROR;
+}
+
 int main(int argc, char *argv[])
 {
 	static const struct option opts[] = {
@@ -70,10 +89,10 @@ int main(int argc, char *argv[])
 	while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
-			return apmig_usage(stdout);
+			return apmig_close_stdout("help", apmig_usage(stdout));
 		case 'V':
 			printf("apmig %s\n", APMIG_VERSION);
-			return APMIG_EXIT_OK;
+			return apmig_close_stdout("version", APMIG_EXIT_OK);
 		default:
 			apmig_fail("usage", "unknown option '%s'", argv[optind - 1]);
 			fprintf(stderr, "Try 'apmig --help'.\n");
@@ -88,16 +107,17 @@ int main(int argc, char *argv[])
 	first = optind;
 	if (!strcmp(argv[first], "help")) {
 		if (first + 1 >= argc)
-			return apmig_usage(stdout);
+			return apmig_close_stdout("help", apmig_usage(stdout));
 		first++;
 		cmd = apmig_find_cmd(argv[first]);
 		if (cmd)
-			return apmig_cmd_help(cmd);
+			return apmig_close_stdout("help", apmig_cmd_help(cmd));
 	} else {
 		cmd = apmig_find_cmd(argv[first]);
 		if (cmd) {
 			optind = 0;	/* the command's getopt starts afresh */
-			return cmd->fn(argc - first, argv + first);
+			return apmig_close_stdout(cmd->name,
+						  cmd->fn(argc - first, argv + first));
 		}
 	}
 	apmig_fail("usage", "unknown command '%s'", argv[first]);
