@@ -334,6 +334,8 @@ static int check_parse(int argc, char *argv[], struct check_args *a)
 		return apmig_cmd_usage_error(cmd, "no --target DIR given");
 	if (a->source_dir && !a->uuid)
 		return apmig_cmd_usage_error(cmd, "no source mediated device UUID given");
+	if (a->uuid && !apmig_is_uuid(a->uuid))
+		return apmig_cmd_usage_error(cmd, "'%s' is not a UUID", a->uuid);
 	if (a->target_uuid && !apmig_is_uuid(a->target_uuid))
 		return apmig_cmd_usage_error(cmd, "--target-uuid '%s' is not a UUID",
 					     a->target_uuid);
