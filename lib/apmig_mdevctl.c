@@ -25,6 +25,8 @@
 
 /* A definition file is a few hundred bytes; refuse absurd ones. */
 #define APMIG_MDEVCTL_MAX_FILE	(1 << 20)
+/* Room for a key or value of the file quoted in an error message. */
+#define APMIG_MDEVCTL_QUOTE	64
 
 static int apmig_mdevctl_err(struct apmig_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -119,6 +121,7 @@ static int apmig_mdevctl_attr(struct apmig_mdevctl_def *def, const char *name,
 			      struct apmig_error *err)
 {
 	const struct apmig_mdevctl_attr *a = NULL;
+	char q[APMIG_MDEVCTL_QUOTE];
 	struct json_object_iterator it, end;
 	unsigned long *mask, id;
 	struct json_object *val;
@@ -141,7 +144,8 @@ static int apmig_mdevctl_attr(struct apmig_mdevctl_def *def, const char *name,
 			a = &apmig_mdevctl_attrs[i];
 	if (!a)
 		return apmig_mdevctl_err(err, "%s: attrs[%zu]: \"%s\" is not a vfio_ap matrix attribute",
-					 name, idx, key);
+					 name, idx,
+					 apmig_sysfs_quote(key, q, sizeof(q)));
 	if (!json_object_is_type(val, json_type_string))
 		return apmig_mdevctl_err(err, "%s: attrs[%zu]: %s: value %s is not a string",
 					 name, idx, key,
@@ -149,10 +153,13 @@ static int apmig_mdevctl_attr(struct apmig_mdevctl_def *def, const char *name,
 	s = json_object_get_string(val);
 	if (apmig_kstrtoul(s, &id))
 		return apmig_mdevctl_err(err, "%s: attrs[%zu]: %s: \"%s\" is not a number",
-					 name, idx, key, s);
+					 name, idx, key,
+					 apmig_sysfs_quote(s, q, sizeof(q)));
 	if (id >= VFIO_AP_MIG_IDS)
 		return apmig_mdevctl_err(err, "%s: attrs[%zu]: %s: \"%s\" is above %d",
-					 name, idx, key, s, VFIO_AP_MIG_IDS - 1);
+					 name, idx, key,
+					 apmig_sysfs_quote(s, q, sizeof(q)),
+					 VFIO_AP_MIG_IDS - 1);
 
 	mask = (unsigned long *)((char *)def + a->mask);
 	if (a->assign)
