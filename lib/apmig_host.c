@@ -523,6 +523,7 @@ static int parse_matrix(struct apmig_loader *ld, char *text,
 {
 	unsigned long full = 0, kinds = 0;
 	char *line, *save = NULL;
+	char q[APMIG_QUOTE_MAX];
 	int nline = 0;
 
 	bitmap_zero(apm, VFIO_AP_MIG_IDS);
@@ -551,10 +552,10 @@ static int parse_matrix(struct apmig_loader *ld, char *text,
 		}
 		if (!kind || apid < 0 || apqi < 0 || apqi >= VFIO_AP_MIG_IDS ||
 		    (kinds && kinds != kind)) {
-			snprintf(ld->val, sizeof(ld->val), "%.40s", line);
 			return apmig_error_set(ld->err, -EINVAL,
 					       "%s: malformed line %d \"%s\" (expected aa.dddd, aa. or .dddd, one form per file)",
-					       ld->path, nline, ld->val);
+					       ld->path, nline,
+					       apmig_sysfs_quote(line, q, sizeof(q)));
 		}
 		kinds = kind;
 		if (kind != 4)
@@ -578,6 +579,7 @@ static int parse_domains(struct apmig_loader *ld, char *text,
 			 unsigned long *adm)
 {
 	char *line, *save = NULL;
+	char q[APMIG_QUOTE_MAX];
 	int nline = 0;
 
 	bitmap_zero(adm, VFIO_AP_MIG_IDS);
@@ -587,10 +589,10 @@ static int parse_domains(struct apmig_loader *ld, char *text,
 
 		nline++;
 		if (dom < 0 || dom >= VFIO_AP_MIG_IDS) {
-			snprintf(ld->val, sizeof(ld->val), "%.40s", line);
 			return apmig_error_set(ld->err, -EINVAL,
 					       "%s: malformed line %d \"%s\" (expected a domain as 4 hex digits, at most 00ff)",
-					       ld->path, nline, ld->val);
+					       ld->path, nline,
+					       apmig_sysfs_quote(line, q, sizeof(q)));
 		}
 		set_bit_inv(dom, adm);
 	}

@@ -1062,6 +1062,9 @@ static void test_malformed_matrix(void **state)
 		{ "control_domains", "0004\n0100\n", "line 2 \"0100\"" },
 		{ "control_domains", "4\n", "line 1 \"4\"" },
 		{ "guest_matrix", "xx.0004\n", "line 1" },
+		/* control characters are quoted: the error stays one line */
+		{ "guest_matrix", "03.0004\033[2J\r\n", "line 1 \"03.0004\\x1b[2J\\x0d\"" },
+		{ "control_domains", "0004\r\n", "line 1 \"0004\\x0d\"" },
 	};
 	char file[256];
 	struct scratch s;
