@@ -616,7 +616,8 @@ static int parse_ap_config(struct apmig_loader *ld, struct apmig_mdev *m)
 			*comma = '\0';
 		if (apmig_sysfs_parse_mask(p, masks[i]))
 			return ld_malformed(ld, "apm,aqm,adm as 0x and 64 hex digits each");
-		p = comma + 1;
+		if (comma)
+			p = comma + 1;
 	}
 	return 0;
 }
