@@ -71,7 +71,8 @@ static ssize_t apmig_sysfs_read_raw(const char *path, char *buf, size_t len)
 	ssize_t n, ret;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO in a tree reads as empty instead of hanging */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
 	for (;;) {
