@@ -258,6 +258,7 @@ int sim_host_from_tree(struct sim_host **out, const char *label,
 		struct sim_mdev *m = sim_mdev_new(h, t->uuid);
 
 		if (!m) {
+			h->tree = NULL;		/* the caller keeps it on failure */
 			sim_host_free(h);
 			return -ENOMEM;
 		}

@@ -32,7 +32,7 @@ struct sim_mdev;
  */
 int sim_host_load(struct sim_host **host, const char *label, const char *root,
 		  struct apmig_error *err);
-/* Build a host from an already loaded tree; the host takes @tree. */
+/* Build a host from a loaded tree: it takes @tree, on failure the caller keeps it. */
 int sim_host_from_tree(struct sim_host **host, const char *label,
 		       struct apmig_host *tree);
 /* Free the host and its mdevs; every device fd must be closed. */
