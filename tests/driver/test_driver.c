@@ -432,17 +432,24 @@ static void test_save_precopy_config_changed(void **state)
 	make_cfg(&newcfg, apids, 3, apqis, 2, 0x04);
 	vfio_ap_mig_config_free(&t.cfg);
 	t.cfg = newcfg;				/* a hot-plugged adapter */
+	/* The changed configuration is dirty data, readable in pre-copy. */
 	assert_int_equal(shim_vfio_precopy_info(fd, &initial, &dirty), 0);
 	assert_int_equal(initial, 0);
 	assert_int_equal(dirty, rec_size(&t));
-	assert_int_equal(tdev_data_size(&t), rec_size(&t));
+	assert_int_equal(tdev_data_size(&t),
+			 rec_size(&t) + VFIO_AP_MIG_UNCHANGED_RECORD_SIZE);
+	len += read_all(fd, buf + len, sizeof(buf) - len, 4096, &err);
+	assert_int_equal(err, -ENOMSG);
+	assert_int_equal(shim_vfio_precopy_info(fd, &initial, &dirty), 0);
+	assert_int_equal(initial, 0);
+	assert_int_equal(dirty, 0);
 	assert_int_equal(tdev_set(&t, S_STOP_COPY), -1);
 	tail = read_all(fd, buf + len, sizeof(buf) - len, 4096, &err);
 	assert_int_equal(err, 0);
-	assert_int_equal(tail, rec_size(&t));
+	assert_int_equal(tail, VFIO_AP_MIG_UNCHANGED_RECORD_SIZE);
 	decode_stream(buf, len + tail, &got, &configs, &unchanged);
 	assert_int_equal(configs, 2);
-	assert_int_equal(unchanged, 0);
+	assert_int_equal(unchanged, 1);
 	assert_true(vfio_ap_mig_config_equal(&got, &t.cfg));
 	assert_int_equal(got.nr_queues, 6);
 	vfio_ap_mig_config_free(&got);

@@ -45,9 +45,11 @@
  * @pos: saving: bytes already read by userspace
  * @initial_len: saving: bytes of the pre-copy record (initial data)
  * @final: saving: @buf holds the whole stream (a FINAL record)
- * @snapshot: saving: the configuration when saving started
+ * @snapshot: saving: the configuration the stream carries last: taken once
+ *	      when saving starts, replaced only by a changed one appended
+ * @next_seq: saving: sequence number of the next record
  * @dec: resuming: the incremental stream decoder
- * @checked: resuming: the decoder's last configuration passed the check
+ * @unchecked: resuming: a configuration record completed and awaits the check
  * @written: resuming: bytes accepted so far
  * @error: resuming: the stream failed; every later write and the resume
  *	   fail with this errno
@@ -65,8 +67,9 @@ struct vfio_ap_mig_file {
 	size_t initial_len;
 	bool final;
 	struct vfio_ap_mig_config snapshot;
+	u32 next_seq;
 	struct vfio_ap_mig_decoder dec;
-	bool checked;
+	bool unchecked;
 	size_t written;
 	int error;
 	u8 *bounce;
@@ -203,17 +206,15 @@ static int vfio_ap_mig_resume_check(struct vfio_ap_mig_file *migf)
 				    ret);
 		return -ENXIO;
 	}
-	migf->checked = true;
 	return 0;
 }
 
-/* Feed one chunk to the decoder, checking each configuration it completes. */
+/* Feed one chunk to the decoder, noting a configuration it completes. */
 static int vfio_ap_mig_resume_feed(struct vfio_ap_mig_file *migf, size_t n)
 {
 	enum vfio_ap_mig_event event;
 	size_t done = 0;
 	ssize_t used;
-	int ret;
 
 	while (done < n) {
 		used = vfio_ap_mig_decoder_feed(&migf->dec, migf->bounce + done,
@@ -225,12 +226,8 @@ static int vfio_ap_mig_resume_feed(struct vfio_ap_mig_file *migf, size_t n)
 			return used;
 		}
 		done += used;
-		if (event == VFIO_AP_MIG_EV_CONFIG) {
-			migf->checked = false;
-			ret = vfio_ap_mig_resume_check(migf);
-			if (ret)
-				return ret;
-		}
+		if (event == VFIO_AP_MIG_EV_CONFIG)
+			migf->unchecked = true;
 	}
 	return 0;
 }
@@ -286,7 +283,18 @@ static ssize_t vfio_ap_mig_resume_write(struct file *filp, const char __user *ub
 		done += n;
 		migf->written += n;
 	}
+	/*
+	 * Check the last configuration this write completed: early, while
+	 * the source may still run, and once per write however many records
+	 * a hostile stream packs into it.
+	 */
 	ret = 0;
+	if (migf->unchecked) {
+		migf->unchecked = false;
+		ret = vfio_ap_mig_resume_check(migf);
+		if (ret)
+			migf->error = ret;
+	}
 out_unlock:
 	mutex_unlock(&migf->lock);
 	return ret ? ret : (ssize_t)done;
@@ -299,6 +307,55 @@ static size_t vfio_ap_mig_stop_copy_tail(const struct vfio_ap_mig_file *migf,
 	if (vfio_ap_mig_config_equal(&migf->snapshot, now))
 		return VFIO_AP_MIG_UNCHANGED_RECORD_SIZE;
 	return vfio_ap_mig_config_record_size(now->nr_queues);
+}
+
+/* Make room for @add more bytes, keeping @spare beyond them reserved. */
+static int vfio_ap_mig_save_reserve(struct vfio_ap_mig_file *migf, size_t add,
+				    size_t spare)
+{
+	u8 *buf;
+
+	if (migf->len + add <= migf->cap)
+		return 0;
+	buf = kvmalloc(migf->len + add + spare, GFP_KERNEL_ACCOUNT);
+	if (!buf)
+		return -ENOMEM;
+	if (migf->len)
+		memcpy(buf, migf->buf, migf->len);
+	kvfree(migf->buf);
+	migf->buf = buf;
+	migf->cap = migf->len + add + spare;
+	return 0;
+}
+
+/*
+ * Append a record for @cfg (or UNCHANGED when @cfg is NULL) to the stream.
+ * A pre-copy record reserves room for the UNCHANGED record behind it, so
+ * the common stop-copy neither allocates nor copies while the guest waits.
+ */
+static int vfio_ap_mig_save_append(struct vfio_ap_mig_file *migf,
+				   const struct vfio_ap_mig_config *cfg,
+				   u32 seq, u16 flags)
+{
+	size_t add = cfg ? vfio_ap_mig_config_record_size(cfg->nr_queues) :
+			   VFIO_AP_MIG_UNCHANGED_RECORD_SIZE;
+	size_t spare = flags & VFIO_AP_MIG_REC_FINAL ? 0 :
+		       VFIO_AP_MIG_UNCHANGED_RECORD_SIZE;
+	ssize_t n;
+	int ret;
+
+	ret = vfio_ap_mig_save_reserve(migf, add, spare);
+	if (ret)
+		return ret;
+	if (cfg)
+		n = vfio_ap_mig_encode_config(cfg, seq, flags, migf->buf + migf->len, add);
+	else
+		n = vfio_ap_mig_encode_unchanged(seq, migf->buf + migf->len, add);
+	if (n < 0)
+		return n;
+	migf->len += n;
+	migf->final = flags & VFIO_AP_MIG_REC_FINAL;
+	return 0;
 }
 
 /*
@@ -329,15 +386,29 @@ static long vfio_ap_mig_precopy_ioctl(struct file *filp, unsigned int cmd,
 		ret = -EINVAL;
 		goto out_unlock;
 	}
-	/* Dirty data is a configuration changed since pre-copy started. */
+	/*
+	 * A configuration changed since it was last sent is dirty data:
+	 * append it now as a non-final record, readable in pre-copy, so the
+	 * destination checks it before the source stops.
+	 */
 	ret = vfio_ap_mig_host_read_config(migf->matrix_mdev, &now);
 	if (ret)
 		goto out_unlock;
+	if (!vfio_ap_mig_config_equal(&migf->snapshot, &now)) {
+		ret = vfio_ap_mig_save_append(migf, &now, migf->next_seq, 0);
+		if (ret) {
+			vfio_ap_mig_config_free(&now);
+			goto out_unlock;
+		}
+		migf->next_seq++;
+		vfio_ap_mig_config_free(&migf->snapshot);
+		migf->snapshot = now;
+	} else {
+		vfio_ap_mig_config_free(&now);
+	}
 	info.initial_bytes = migf->pos < migf->initial_len ?
 			     migf->initial_len - migf->pos : 0;
-	info.dirty_bytes = vfio_ap_mig_config_equal(&migf->snapshot, &now) ?
-			   0 : vfio_ap_mig_config_record_size(now.nr_queues);
-	vfio_ap_mig_config_free(&now);
+	info.dirty_bytes = migf->len - max(migf->pos, migf->initial_len);
 	mutex_unlock(&migf->lock);
 
 	return copy_to_user((void __user *)arg, &info, minsz) ? -EFAULT : 0;
@@ -398,55 +469,6 @@ static int vfio_ap_mig_refuse_se(struct ap_matrix_mdev *matrix_mdev)
 	return -EPERM;
 }
 
-/* Make room for @add more bytes, keeping @spare beyond them reserved. */
-static int vfio_ap_mig_save_reserve(struct vfio_ap_mig_file *migf, size_t add,
-				    size_t spare)
-{
-	u8 *buf;
-
-	if (migf->len + add <= migf->cap)
-		return 0;
-	buf = kvmalloc(migf->len + add + spare, GFP_KERNEL_ACCOUNT);
-	if (!buf)
-		return -ENOMEM;
-	if (migf->len)
-		memcpy(buf, migf->buf, migf->len);
-	kvfree(migf->buf);
-	migf->buf = buf;
-	migf->cap = migf->len + add + spare;
-	return 0;
-}
-
-/*
- * Append a record for @cfg (or UNCHANGED when @cfg is NULL) to the stream.
- * A pre-copy record reserves room for the UNCHANGED record behind it, so
- * the common stop-copy neither allocates nor copies while the guest waits.
- */
-static int vfio_ap_mig_save_append(struct vfio_ap_mig_file *migf,
-				   const struct vfio_ap_mig_config *cfg,
-				   u32 seq, u16 flags)
-{
-	size_t add = cfg ? vfio_ap_mig_config_record_size(cfg->nr_queues) :
-			   VFIO_AP_MIG_UNCHANGED_RECORD_SIZE;
-	size_t spare = flags & VFIO_AP_MIG_REC_FINAL ? 0 :
-		       VFIO_AP_MIG_UNCHANGED_RECORD_SIZE;
-	ssize_t n;
-	int ret;
-
-	ret = vfio_ap_mig_save_reserve(migf, add, spare);
-	if (ret)
-		return ret;
-	if (cfg)
-		n = vfio_ap_mig_encode_config(cfg, seq, flags, migf->buf + migf->len, add);
-	else
-		n = vfio_ap_mig_encode_unchanged(seq, migf->buf + migf->len, add);
-	if (n < 0)
-		return n;
-	migf->len += n;
-	migf->final = flags & VFIO_AP_MIG_REC_FINAL;
-	return 0;
-}
-
 /* RUNNING -> PRE_COPY, RUNNING_P2P -> PRE_COPY_P2P, STOP -> STOP_COPY */
 static struct file *vfio_ap_mig_save_start(struct ap_matrix_mdev *matrix_mdev,
 					   bool precopy)
@@ -472,6 +494,7 @@ static struct file *vfio_ap_mig_save_start(struct ap_matrix_mdev *matrix_mdev,
 	if (ret)
 		goto err_put_file;
 	migf->initial_len = precopy ? migf->len : 0;
+	migf->next_seq = 1;
 
 	mig->saving = migf;
 	return get_file(migf->filp);
@@ -497,10 +520,12 @@ static int vfio_ap_mig_save_stop_copy(struct ap_matrix_mdev *matrix_mdev)
 
 	mutex_lock(&migf->lock);
 	if (vfio_ap_mig_config_equal(&migf->snapshot, &now))
-		ret = vfio_ap_mig_save_append(migf, NULL, 1, VFIO_AP_MIG_REC_FINAL |
+		ret = vfio_ap_mig_save_append(migf, NULL, migf->next_seq,
+					      VFIO_AP_MIG_REC_FINAL |
 					      VFIO_AP_MIG_REC_UNCHANGED);
 	else
-		ret = vfio_ap_mig_save_append(migf, &now, 1, VFIO_AP_MIG_REC_FINAL);
+		ret = vfio_ap_mig_save_append(migf, &now, migf->next_seq,
+					      VFIO_AP_MIG_REC_FINAL);
 	mutex_unlock(&migf->lock);
 
 	vfio_ap_mig_config_free(&now);

@@ -166,6 +166,55 @@ static void precopy_changed_config_sent_again(struct kunit *test)
 	fput(f);
 }
 
+/* Read VFIO_MIG_GET_PRECOPY_INFO of @f through user memory. */
+static struct vfio_precopy_info precopy_info(struct kunit *test, struct file *f)
+{
+	struct test_host *h = test->priv;
+	struct vfio_precopy_info info = { .argsz = sizeof(info) };
+	void __user *u = (void __user *)(h->ubuf + TEST_USER_BUF - PAGE_SIZE);
+
+	KUNIT_EXPECT_EQ(test, 0, copy_to_user(u, &info, sizeof(info)));
+	KUNIT_EXPECT_EQ(test, f->f_op->unlocked_ioctl(f, VFIO_MIG_GET_PRECOPY_INFO,
+						      (unsigned long)u), 0L);
+	KUNIT_EXPECT_EQ(test, 0, copy_from_user(&info, u, sizeof(info)));
+	return info;
+}
+
+static void precopy_dirty_config_readable_before_stop(struct kunit *test)
+{
+	static const u8 apids[] = { 0x03 }, apqis[] = { 0x04 };
+	struct test_host *h = test->priv;
+	size_t first = vfio_ap_mig_config_record_size(4);
+	size_t second = vfio_ap_mig_config_record_size(1);
+	struct vfio_precopy_info info;
+	struct file *f;
+	size_t n;
+
+	f = walk(test, h->src, VFIO_DEVICE_STATE_PRE_COPY);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	n = test_read_all(test, f, 0, -ENOMSG);
+	KUNIT_EXPECT_EQ(test, n, first);
+
+	/* A hot-unplug during pre-copy: the new configuration is dirty data. */
+	test_set_config(test, &h->guest, apids, 1, apqis, 1, 0x04);
+	info = precopy_info(test, f);
+	KUNIT_EXPECT_EQ(test, info.initial_bytes, 0ULL);
+	KUNIT_EXPECT_EQ(test, info.dirty_bytes, (u64)second);
+	n += test_read_all(test, f, n, -ENOMSG);
+	KUNIT_EXPECT_EQ(test, n, first + second);
+	info = precopy_info(test, f);
+	KUNIT_EXPECT_EQ(test, info.dirty_bytes, 0ULL);
+
+	/* Stop-copy then only confirms it. */
+	KUNIT_EXPECT_EQ(test, data_size(test, h->src),
+			(unsigned long)VFIO_AP_MIG_UNCHANGED_RECORD_SIZE);
+	walk(test, h->src, VFIO_DEVICE_STATE_STOP_COPY);
+	n += test_read_all(test, f, n, 0);
+	KUNIT_EXPECT_EQ(test, n, first + second + VFIO_AP_MIG_UNCHANGED_RECORD_SIZE);
+	walk(test, h->src, VFIO_DEVICE_STATE_STOP);
+	fput(f);
+}
+
 static void data_size_equals_stop_copy_bytes(struct kunit *test)
 {
 	struct test_host *h = test->priv;
@@ -348,6 +397,7 @@ static struct kunit_case vfio_ap_migration_cases[] = {
 	KUNIT_CASE(arcs_stop_copy_stream_and_end),
 	KUNIT_CASE(precopy_initial_bytes_enomsg_unchanged),
 	KUNIT_CASE(precopy_changed_config_sent_again),
+	KUNIT_CASE(precopy_dirty_config_readable_before_stop),
 	KUNIT_CASE(data_size_equals_stop_copy_bytes),
 	KUNIT_CASE(resume_round_trip_applies),
 	KUNIT_CASE(resume_incompatible_queue_refused_at_write),
