@@ -190,8 +190,13 @@ static int vfio_ap_mig_view_init(struct vfio_ap_mig_host_view *view,
 		bitmap_free(view->in_use);
 		return -ENOMEM;
 	}
-	return driver_for_each_device(&matrix_dev->vfio_ap_drv->driver, NULL,
-				      view, vfio_ap_mig_view_add_queue);
+	return 0;
+}
+
+static void vfio_ap_mig_view_free(struct vfio_ap_mig_host_view *view)
+{
+	bitmap_free(view->bound);
+	bitmap_free(view->in_use);
 }
 
 /* Do both the assignment and the guest's APCB of @matrix_mdev equal @cfg? */
@@ -229,6 +234,10 @@ static int vfio_ap_mig_host_judge(struct ap_matrix_mdev *matrix_mdev,
 	ret = vfio_ap_mig_view_init(view, matrix_mdev, cfg);
 	if (ret)
 		goto out_unlock;
+	ret = driver_for_each_device(&matrix_dev->vfio_ap_drv->driver, NULL,
+				     view, vfio_ap_mig_view_add_queue);
+	if (ret)
+		goto out_free_view;
 	target.ctx = view;
 	bitmap_copy(target.adm, (unsigned long *)matrix_dev->info.adm, AP_DOMAINS);
 
@@ -253,8 +262,7 @@ static int vfio_ap_mig_host_judge(struct ap_matrix_mdev *matrix_mdev,
 				    "migration: applying the AP configuration failed: %d\n",
 				    ret);
 out_free_view:
-	bitmap_free(view->bound);
-	bitmap_free(view->in_use);
+	vfio_ap_mig_view_free(view);
 out_unlock:
 	vfio_ap_mdev_unlock_for_update(matrix_mdev);
 	kfree(view);

@@ -45,30 +45,22 @@ static void host_test_report(void *ctx, const struct vfio_ap_mig_problem *p)
 		ht->problems[p->what]++;
 }
 
+static void host_test_view_free(void *view)
+{
+	vfio_ap_mig_view_free(view);
+}
+
 /* The view vfio_ap_mig_view_init() makes, with every queue bound to vfio_ap. */
 static struct vfio_ap_mig_host_view *
 host_test_view(struct kunit *test, const struct vfio_ap_mig_config *cfg)
 {
 	struct host_test *ht = test->priv;
 	struct vfio_ap_mig_host_view *view;
-	size_t bytes = BITS_TO_LONGS(max(cfg->nr_queues, 1U)) * sizeof(long);
-	unsigned long id;
-	u16 rank;
 
 	view = kunit_kzalloc(test, sizeof(*view), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, view);
-	view->matrix_mdev = ht->mdev;
-	view->cfg = cfg;
-	rank = 0;
-	for_each_set_bit_inv(id, cfg->apm, AP_DEVICES)
-		view->arank[id] = rank++;
-	rank = 0;
-	for_each_set_bit_inv(id, cfg->aqm, AP_DOMAINS)
-		view->drank[id] = rank++;
-	view->bound = kunit_kzalloc(test, bytes, GFP_KERNEL);
-	view->in_use = kunit_kzalloc(test, bytes, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, view->bound);
-	KUNIT_ASSERT_NOT_NULL(test, view->in_use);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mig_view_init(view, ht->mdev, cfg), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, host_test_view_free, view), 0);
 	bitmap_fill(view->bound, cfg->nr_queues);
 	return view;
 }

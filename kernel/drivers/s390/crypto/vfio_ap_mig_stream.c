@@ -76,7 +76,7 @@ int vfio_ap_mig_config_alloc(struct vfio_ap_mig_config *cfg, u32 nr_queues)
 		return -E2BIG;
 	if (nr_queues) {
 		cfg->queues = kvcalloc(nr_queues, sizeof(*cfg->queues),
-				       GFP_KERNEL);
+				       GFP_KERNEL_ACCOUNT);
 		if (!cfg->queues)
 			return -ENOMEM;
 	}
@@ -115,7 +115,7 @@ int vfio_ap_mig_config_fill_apqns(struct vfio_ap_mig_config *cfg)
 	if (n != cfg->nr_queues) {
 		queues = NULL;
 		if (n) {
-			queues = kvcalloc(n, sizeof(*queues), GFP_KERNEL);
+			queues = kvcalloc(n, sizeof(*queues), GFP_KERNEL_ACCOUNT);
 			if (!queues)
 				return -ENOMEM;
 		}
@@ -489,7 +489,7 @@ static int vfio_ap_mig_dec_header(struct vfio_ap_mig_decoder *dec)
 					    "record seq %u of %u bytes ends the stream beyond its maximum %u",
 					    seq, rec_len, VFIO_AP_MIG_MAX_STREAM);
 
-	dec->rec = kvmalloc(rec_len, GFP_KERNEL);
+	dec->rec = kvmalloc(rec_len, GFP_KERNEL_ACCOUNT);
 	if (!dec->rec)
 		return vfio_ap_mig_dec_fail(dec, -ENOMEM, at,
 					    "cannot allocate %u bytes for record seq %u",
@@ -560,7 +560,7 @@ static int vfio_ap_mig_dec_queues(struct vfio_ap_mig_decoder *dec,
 					    "queue count %u, but apm x aqm has %u queues",
 					    count, want);
 	if (count) {
-		cfg->queues = kvcalloc(count, sizeof(*cfg->queues), GFP_KERNEL);
+		cfg->queues = kvcalloc(count, sizeof(*cfg->queues), GFP_KERNEL_ACCOUNT);
 		if (!cfg->queues)
 			return vfio_ap_mig_dec_fail(dec, -ENOMEM, at,
 						    "cannot allocate %u queue entries",
