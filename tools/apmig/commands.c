@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "apmig_output.h"
 
@@ -32,21 +33,32 @@ int apmig_cmd_usage_error(const struct apmig_cmd *cmd, const char *fmt, ...)
 int apmig_getopt(const struct apmig_cmd *cmd, int argc, char *argv[],
 		 const char *shortopts, const struct option *longopts)
 {
+	int c, prev = optind ? optind : 1;
 	const char *bad;
-	int c;
 
 	opterr = 0;
 	c = getopt_long(argc, argv, shortopts, longopts, NULL);
 	if (c != '?' && c != ':')
 		return c;
-	bad = argv[optind - 1];
-	if (c == ':' && bad[1] == '-')
+	/*
+	 * getopt moves past an argument once it is done with it: an error in
+	 * the middle of "-xj" leaves optind on that argument, any other error
+	 * has moved it past the argument at fault.
+	 */
+	bad = optind == prev ? argv[optind] : argv[optind - 1];
+	if (bad[0] != '-' || bad[1] != '-') {
+		if (c == ':')
+			apmig_cmd_usage_error(cmd, "option '-%c' needs a value", optopt);
+		else
+			apmig_cmd_usage_error(cmd, "unknown option '-%c'", optopt);
+	} else if (c == ':') {
 		apmig_cmd_usage_error(cmd, "option '%s' needs a value", bad);
-	else if (c == ':')
-		apmig_cmd_usage_error(cmd, "option '-%c' needs a value", optopt);
-	else if (optopt && bad[0] == '-' && bad[1] != '-')
-		apmig_cmd_usage_error(cmd, "unknown option '-%c'", optopt);
-	else
+	} else if (optopt) {
+		/* a known long option given "=value" it does not take */
+		apmig_cmd_usage_error(cmd, "option '%.*s' takes no value",
+				      (int)strcspn(bad, "="), bad);
+	} else {
 		apmig_cmd_usage_error(cmd, "unknown option '%s'", bad);
+	}
 	return '?';
 }
