@@ -36,7 +36,7 @@ fi
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:symbolize=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 rc=0
-for target in fuzz_decoder fuzz_rules; do
+for target in fuzz_decoder fuzz_rules fuzz_sysfs; do
 	bin=$dir/tests/fuzz/$target
 	if [ ! -x "$bin" ]; then
 		echo "fuzz-${target#fuzz_}: not built (its source is missing)"
