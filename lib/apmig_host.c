@@ -990,6 +990,7 @@ static int apmig_host_lookup(void *ctx, u16 apqn,
 	if (!q)
 		return 0;
 	tq->exists = true;
+	tq->unconfigured = !vfio_ap_mig_apqn_configured(host->apm, host->aqm, apqn);
 	tq->bound = q->driver == APMIG_DRV_VFIO_AP;
 	tq->in_use = apmig_queue_in_use(tq->bound, q->mdev >= 0 &&
 					q->mdev != host->target_mdev);

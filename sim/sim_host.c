@@ -644,6 +644,7 @@ static int sim_view_lookup(void *ctx, u16 apqn, struct vfio_ap_mig_target_queue 
 	if (ret)
 		return ret;
 	tq->exists = true;
+	tq->unconfigured = !vfio_ap_mig_apqn_configured(v->host->apm, v->host->aqm, apqn);
 	tq->bound = v->host->queues[apqn].vfio_ap;
 	tq->in_use = apmig_queue_in_use(tq->bound,
 					sim_owner(v->host, apqn, v->dest) != NULL);

@@ -200,6 +200,28 @@ static void test_check_exists_refused(void **state)
 			    "queue 03.0004: presence: in the source guest, does not exist on target");
 }
 
+/* Tests that a queue whose adapter or domain is deconfigured is refused. */
+static void test_check_configured(void **state)
+{
+	struct fixture *f = *state;
+	unsigned long apm[BITS_TO_LONGS(VFIO_AP_MIG_IDS)] = { 0 };
+	unsigned long aqm[BITS_TO_LONGS(VFIO_AP_MIG_IDS)] = { 0 };
+
+	set_bit_inv(0x03, apm);
+	set_bit_inv(0x04, aqm);
+	assert_true(vfio_ap_mig_apqn_configured(apm, aqm, 0x0304));
+	assert_false(vfio_ap_mig_apqn_configured(apm, aqm, 0x0305));
+	assert_false(vfio_ap_mig_apqn_configured(apm, aqm, 0x0404));
+
+	assert_int_equal(check_one(f, GR2_CEX8_CCA, GR2_CEX8_CCA), 0);
+	f->tgt_host->q[0x0304].unconfigured = true;
+	assert_int_equal(vfio_ap_mig_check(&f->src, &f->tgt, record, f->rec), 1);
+	assert_problem(&f->rec->p[0], VFIO_AP_MIG_CHAR_CONFIGURED, 0x0304, 1, 0);
+	assert_string_equal(fmt(&f->rec->p[0]),
+			    "queue 03.0004: configuration: adapter or domain not in the target's AP configuration");
+	assert_string_equal(vfio_ap_mig_char_key(VFIO_AP_MIG_CHAR_CONFIGURED), "configured");
+}
+
 /* Tests that a queue not bound to vfio_ap is refused, a bound one accepted. */
 static void test_check_binding(void **state)
 {
@@ -676,6 +698,7 @@ int main(void)
 		T(test_check_identical_compatible),
 		T(test_check_exists_refused),
 		T(test_check_binding),
+		T(test_check_configured),
 		T(test_check_owner),
 		T(test_check_mode),
 		T(test_check_facilities),

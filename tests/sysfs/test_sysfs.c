@@ -726,6 +726,30 @@ static void test_check_src_a_dst_ok(void **state)
 	assert_int_equal(l.n, 0);
 }
 
+/* Tests that a queue whose adapter left the target's AP configuration is refused. */
+static void test_check_src_a_dst_ok_deconfigured(void **state)
+{
+	struct apmig_host *s = load_ok(fixture("src-a"));
+	struct apmig_host *t = load_ok(fixture("dst-ok"));
+	struct vfio_ap_mig_target tgt;
+	struct vfio_ap_mig_config cfg;
+	struct apmig_error err;
+	struct lines l;
+
+	assert_int_equal(apmig_host_guest_config(s, apmig_host_mdev(s, SRC_GUEST),
+						 &cfg, &err), 0);
+	/* adapter 03 deconfigured: sysfs drops it from ap_adapter_mask */
+	clear_bit_inv(0x03, t->apm);
+	apmig_host_target(t, DST, &tgt);
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(vfio_ap_mig_check(&cfg, &tgt, collect, &l), 2);
+	assert_string_equal(l.v[0], "queue 03.0004: configuration: adapter or domain not in the target's AP configuration");
+	assert_string_equal(l.v[1], "queue 03.002a: configuration: adapter or domain not in the target's AP configuration");
+	vfio_ap_mig_config_free(&cfg);
+	apmig_host_free(s);
+	apmig_host_free(t);
+}
+
 /* Tests that without the destination mdev its queues belong to another. */
 static void test_check_src_a_dst_ok_other_dest(void **state)
 {
@@ -1200,6 +1224,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_host_queue_gr2, scratch_cleanup),
 		cmocka_unit_test_teardown(test_check_src_a_dst_ok, scratch_cleanup),
 		cmocka_unit_test_teardown(test_check_src_a_dst_ok_other_dest, scratch_cleanup),
+		cmocka_unit_test_teardown(test_check_src_a_dst_ok_deconfigured, scratch_cleanup),
 		cmocka_unit_test_teardown(test_check_src_a_dst_bad, scratch_cleanup),
 		cmocka_unit_test_teardown(test_check_src_a_self, scratch_cleanup),
 		cmocka_unit_test_teardown(test_host_target_lookup, scratch_cleanup),

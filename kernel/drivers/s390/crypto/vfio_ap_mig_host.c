@@ -110,6 +110,8 @@ int vfio_ap_mig_host_read_config(struct ap_matrix_mdev *matrix_mdev,
  * @cfg: the configuration it should take
  * @arank: position of each adapter among @cfg's adapters
  * @drank: position of each domain among @cfg's domains
+ * @host_apm: the host's configured adapters (QCI)
+ * @host_aqm: the host's configured domains (QCI)
  * @bound: per queue of @cfg: bound to vfio_ap
  * @in_use: per queue of @cfg: linked to another mdev
  */
@@ -118,6 +120,8 @@ struct vfio_ap_mig_host_view {
 	const struct vfio_ap_mig_config *cfg;
 	u16 arank[AP_DEVICES];
 	u16 drank[AP_DOMAINS];
+	DECLARE_BITMAP(host_apm, AP_DEVICES);
+	DECLARE_BITMAP(host_aqm, AP_DOMAINS);
 	unsigned long *bound;
 	unsigned long *in_use;
 };
@@ -163,6 +167,8 @@ static int vfio_ap_mig_view_lookup(void *ctx, u16 apqn,
 	if (ret)
 		return ret;
 	tq->exists = true;
+	tq->unconfigured = !vfio_ap_mig_apqn_configured(view->host_apm,
+							view->host_aqm, apqn);
 	tq->bound = test_bit(idx, view->bound);
 	tq->in_use = test_bit(idx, view->in_use);
 	return 0;
@@ -223,7 +229,7 @@ static int vfio_ap_mig_host_judge(struct ap_matrix_mdev *matrix_mdev,
 	struct vfio_ap_mig_target target = {
 		.lookup = vfio_ap_mig_view_lookup,
 	};
-	struct ap_matrix new_matrix;
+	struct ap_matrix new_matrix, old_matrix;
 	int ret;
 
 	view = kzalloc(sizeof(*view), GFP_KERNEL);
@@ -239,6 +245,8 @@ static int vfio_ap_mig_host_judge(struct ap_matrix_mdev *matrix_mdev,
 	if (ret)
 		goto out_free_view;
 	target.ctx = view;
+	bitmap_copy(view->host_apm, (unsigned long *)matrix_dev->info.apm, AP_DEVICES);
+	bitmap_copy(view->host_aqm, (unsigned long *)matrix_dev->info.aqm, AP_DOMAINS);
 	bitmap_copy(target.adm, (unsigned long *)matrix_dev->info.adm, AP_DOMAINS);
 
 	ret = vfio_ap_mig_check(cfg, &target, report, report_ctx);
@@ -253,14 +261,29 @@ static int vfio_ap_mig_host_judge(struct ap_matrix_mdev *matrix_mdev,
 	 */
 	if (vfio_ap_mig_host_has_config(matrix_mdev, cfg))
 		goto out_free_view;
+	bitmap_copy(old_matrix.apm, matrix_mdev->matrix.apm, AP_DEVICES);
+	bitmap_copy(old_matrix.aqm, matrix_mdev->matrix.aqm, AP_DOMAINS);
+	bitmap_copy(old_matrix.adm, matrix_mdev->matrix.adm, AP_DOMAINS);
 	bitmap_copy(new_matrix.apm, cfg->apm, AP_DEVICES);
 	bitmap_copy(new_matrix.aqm, cfg->aqm, AP_DOMAINS);
 	bitmap_copy(new_matrix.adm, cfg->adm, AP_DOMAINS);
 	ret = vfio_ap_mdev_set_matrix(matrix_mdev, &new_matrix);
-	if (ret)
+	if (ret) {
 		dev_err_ratelimited(matrix_mdev->vdev.dev,
 				    "migration: applying the AP configuration failed: %d\n",
 				    ret);
+		goto out_free_view;
+	}
+	/*
+	 * All or nothing: should vfio_ap still have filtered something out
+	 * of the guest's APCB, give the mdev its old assignment back.
+	 */
+	if (!vfio_ap_mig_host_has_config(matrix_mdev, cfg)) {
+		dev_err_ratelimited(matrix_mdev->vdev.dev,
+				    "migration refused: vfio_ap could not give the guest the whole AP configuration, nothing applied\n");
+		vfio_ap_mdev_set_matrix(matrix_mdev, &old_matrix);
+		ret = -ENXIO;
+	}
 out_free_view:
 	vfio_ap_mig_view_free(view);
 out_unlock:

@@ -62,6 +62,8 @@ host_test_view(struct kunit *test, const struct vfio_ap_mig_config *cfg)
 	KUNIT_ASSERT_EQ(test, vfio_ap_mig_view_init(view, ht->mdev, cfg), 0);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, host_test_view_free, view), 0);
 	bitmap_fill(view->bound, cfg->nr_queues);
+	bitmap_fill(view->host_apm, AP_DEVICES);
+	bitmap_fill(view->host_aqm, AP_DOMAINS);
 	return view;
 }
 
@@ -115,8 +117,39 @@ static void host_lookup_beyond_max_ids_no_tapq(struct kunit *test)
 	vfio_ap_mig_config_free(&cfg);
 }
 
+/*
+ * A queue whose adapter is not in this host's AP configuration would be
+ * filtered out of the guest by vfio_ap: the check must refuse it.
+ */
+static void host_lookup_deconfigured_adapter_refused(struct kunit *test)
+{
+	struct host_test *ht = test->priv;
+	struct vfio_ap_mig_target target = { .lookup = vfio_ap_mig_view_lookup };
+	struct vfio_ap_mig_host_view *view;
+	struct vfio_ap_mig_config cfg;
+	int i, ret;
+
+	memset(&cfg, 0, sizeof(cfg));
+	set_bit_inv(0x03, cfg.apm);
+	set_bit_inv(0x05, cfg.apm);
+	set_bit_inv(0x04, cfg.aqm);
+	KUNIT_ASSERT_EQ(test, 0, vfio_ap_mig_config_fill_apqns(&cfg));
+	for (i = 0; i < cfg.nr_queues; i++)
+		cfg.queues[i].gr2 = HOST_TEST_GR2;
+	view = host_test_view(test, &cfg);
+	clear_bit_inv(0x05, view->host_apm);
+	target.ctx = view;
+	bitmap_fill(target.adm, VFIO_AP_MIG_IDS);
+
+	ret = vfio_ap_mig_check(&cfg, &target, host_test_report, ht);
+	KUNIT_EXPECT_EQ(test, ret, 1);
+	KUNIT_EXPECT_EQ(test, ht->problems[VFIO_AP_MIG_CHAR_CONFIGURED], 1);
+	vfio_ap_mig_config_free(&cfg);
+}
+
 static struct kunit_case vfio_ap_mig_host_cases[] = {
 	KUNIT_CASE(host_lookup_beyond_max_ids_no_tapq),
+	KUNIT_CASE(host_lookup_deconfigured_adapter_refused),
 	{}
 };
 

@@ -48,6 +48,7 @@ static const struct vfio_ap_mig_char_desc vfio_ap_mig_chars[] = {
 					      "bs_target" },
 	[VFIO_AP_MIG_CHAR_CONTROL_DOMAIN] = { "control domain",
 					      "control_domain" },
+	[VFIO_AP_MIG_CHAR_CONFIGURED]	  = { "configuration", "configured" },
 };
 
 /* The facilities that must be equal on both sides, in GR2 bit order. */
@@ -193,6 +194,11 @@ static int vfio_ap_mig_check_queue(const struct vfio_ap_mig_queue *q,
 		return vfio_ap_mig_report(report, ctx, VFIO_AP_MIG_CHAR_EXISTS,
 					  q->apqn, 1, 0);
 
+	/* vfio_ap keeps a deconfigured adapter or domain out of the guest. */
+	if (tq->unconfigured)
+		problems += vfio_ap_mig_report(report, ctx,
+					       VFIO_AP_MIG_CHAR_CONFIGURED,
+					       q->apqn, 1, 0);
 	if (!tq->bound)
 		problems += vfio_ap_mig_report(report, ctx,
 					       VFIO_AP_MIG_CHAR_BINDING,
@@ -380,6 +386,10 @@ int vfio_ap_mig_format_problem(const struct vfio_ap_mig_problem *p,
 		return snprintf(buf, len,
 				"control domain 0x%04x: not available on target",
 				p->id);
+	case VFIO_AP_MIG_CHAR_CONFIGURED:
+		return snprintf(buf, len,
+				"queue %02x.%04x: %s: adapter or domain not in the target's AP configuration",
+				apid, apqi, name);
 	default:
 		return snprintf(buf, len,
 				"id 0x%04x: unknown characteristic %d: source 0x%llx, target 0x%llx",

@@ -27,6 +27,9 @@ enum vfio_ap_mig_char {
 	VFIO_AP_MIG_CHAR_BS_SOURCE,	/* SE bind state on the source is 0 */
 	VFIO_AP_MIG_CHAR_BS_TARGET,	/* SE bind state on the target is 0 */
 	VFIO_AP_MIG_CHAR_CONTROL_DOMAIN, /* in the target's control domains */
+	VFIO_AP_MIG_CHAR_CONFIGURED,	/* adapter and domain in the target's
+					 * AP configuration (QCI)
+					 */
 	VFIO_AP_MIG_CHAR_COUNT
 };
 
@@ -49,12 +52,15 @@ struct vfio_ap_mig_problem {
  * @exists: the queue exists (TAPQ does not answer Q_NOT_AVAIL)
  * @bound: bound to the vfio_ap driver
  * @in_use: assigned to an mdev other than the destination one
+ * @unconfigured: its adapter or domain is not in the host's AP configuration
+ *		  (deconfigured): vfio_ap would filter it out of the guest
  * @gr2: TAPQ GR2 (any bits; the rules mask it); valid if @exists
  */
 struct vfio_ap_mig_target_queue {
 	bool exists;
 	bool bound;
 	bool in_use;
+	bool unconfigured;
 	u64 gr2;
 };
 
@@ -94,6 +100,17 @@ const char *vfio_ap_mig_char_key(enum vfio_ap_mig_char what);
  */
 int vfio_ap_mig_format_problem(const struct vfio_ap_mig_problem *p,
 			       char *buf, size_t len);
+
+/*
+ * Is @apqn in a host's AP configuration: adapter in @apm and domain in @aqm
+ * (bit numbering as test_bit_inv())? Lookups set @unconfigured from it.
+ */
+static inline bool vfio_ap_mig_apqn_configured(const unsigned long *apm,
+					       const unsigned long *aqm, u16 apqn)
+{
+	return test_bit_inv(VFIO_AP_MIG_APID(apqn), apm) &&
+	       test_bit_inv(VFIO_AP_MIG_APQI(apqn), aqm);
+}
 
 /* Field accessors on a (masked or raw) GR2. */
 static inline unsigned int vfio_ap_mig_gr2_type(u64 gr2)

@@ -163,6 +163,26 @@ static void binding_other_driver_refused(struct kunit *test)
 			  "queue 03.0004: binding: bound to vfio_ap on source, not on target");
 }
 
+static void configured_deconfigured_refused(struct kunit *test)
+{
+	struct rules_ctx *ctx;
+	unsigned long apm[BITS_TO_LONGS(VFIO_AP_MIG_IDS)] = { 0 };
+	unsigned long aqm[BITS_TO_LONGS(VFIO_AP_MIG_IDS)] = { 0 };
+
+	set_bit_inv(0x03, apm);
+	set_bit_inv(0x04, aqm);
+	KUNIT_EXPECT_TRUE(test, vfio_ap_mig_apqn_configured(apm, aqm, 0x0304));
+	KUNIT_EXPECT_FALSE(test, vfio_ap_mig_apqn_configured(apm, aqm, 0x0305));
+	KUNIT_EXPECT_FALSE(test, vfio_ap_mig_apqn_configured(apm, aqm, 0x0404));
+
+	rules_one(test, &ctx, RULES_GR2_CEX8_CCA, RULES_GR2_CEX8_CCA);
+	ctx->tgt_q[0].unconfigured = true;
+	KUNIT_ASSERT_EQ(test, rules_run(ctx), 1);
+	rules_expect(test, &ctx->p[0], VFIO_AP_MIG_CHAR_CONFIGURED, 0x0304, 1, 0);
+	rules_expect_line(test, &ctx->p[0],
+			  "queue 03.0004: configuration: adapter or domain not in the target's AP configuration");
+}
+
 static void owner_other_mdev_refused(struct kunit *test)
 {
 	struct rules_ctx *ctx;
@@ -406,6 +426,7 @@ static struct kunit_case vfio_ap_mig_rules_cases[] = {
 	KUNIT_CASE(queue_identical_accepted),
 	KUNIT_CASE(exists_missing_refused),
 	KUNIT_CASE(binding_other_driver_refused),
+	KUNIT_CASE(configured_deconfigured_refused),
 	KUNIT_CASE(owner_other_mdev_refused),
 	KUNIT_CASE(mode_equal_accepted),
 	KUNIT_CASE(mode_changed_refused),
