@@ -458,6 +458,57 @@ static void test_save_precopy_config_changed(void **state)
 	tdev_fini(&t);
 }
 
+/*
+ * Tests that a pre-copy change too big to append while keeping room for the
+ * largest final record waits for stop-copy, and the stream stays in bounds.
+ */
+static void test_save_precopy_change_kept_in_bounds(void **state)
+{
+	static u8 all[256], most[255];
+	struct vfio_ap_mig_config newcfg, got;
+	size_t len, tail, max = VFIO_AP_MIG_MAX_STREAM;
+	u64 initial, dirty;
+	int fd, err, configs, unchanged, i;
+	struct tdev t;
+	u8 *buf;
+
+	for (i = 0; i < 256; i++)
+		all[i] = i;
+	for (i = 0; i < 255; i++)
+		most[i] = i;
+	buf = malloc(max);
+	assert_non_null(buf);
+	tdev_init(&t, "src");
+	vfio_ap_mig_config_free(&t.cfg);
+	make_cfg(&t.cfg, all, 256, all, 256, 0x04);	/* 65,536 queues */
+	tdev_open(&t);
+	fd = tdev_set(&t, S_PRE_COPY);
+	len = read_all(fd, buf, max, 1 << 20, &err);
+	assert_int_equal(err, -ENOMSG);
+	assert_int_equal(len, rec_size(&t));
+	make_cfg(&newcfg, most, 255, all, 256, 0x04);	/* one adapter less */
+	vfio_ap_mig_config_free(&t.cfg);
+	t.cfg = newcfg;
+	assert_int_equal(shim_vfio_precopy_info(fd, &initial, &dirty), 0);
+	assert_int_equal(dirty, rec_size(&t));
+	/* not appended: nothing more to read in pre-copy */
+	assert_int_equal(read_all(fd, buf + len, max - len, 1 << 20, &err), 0);
+	assert_int_equal(err, -ENOMSG);
+	assert_int_equal(tdev_set(&t, S_STOP_COPY), -1);
+	tail = read_all(fd, buf + len, max - len, 1 << 20, &err);
+	assert_int_equal(err, 0);
+	assert_int_equal(tail, rec_size(&t));
+	assert_true(len + tail <= max);
+	decode_stream(buf, len + tail, &got, &configs, &unchanged);
+	assert_int_equal(configs, 2);
+	assert_true(vfio_ap_mig_config_equal(&got, &t.cfg));
+	vfio_ap_mig_config_free(&got);
+	tdev_set(&t, S_STOP);
+	shim_sys_close(fd);
+	tdev_fini(&t);
+	free(buf);
+}
+
 /* Save a whole stream from a fresh source (with or without pre-copy). */
 static size_t make_stream(u8 *buf, size_t max, bool precopy)
 {
@@ -1180,6 +1231,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_save_stop_copy_without_precopy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_save_precopy_unchanged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_save_precopy_config_changed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_save_precopy_change_kept_in_bounds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resume_happy_path, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resume_refused_early, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resume_refused_at_apply, setup, teardown),

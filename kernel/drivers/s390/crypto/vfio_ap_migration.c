@@ -389,12 +389,21 @@ static long vfio_ap_mig_precopy_ioctl(struct file *filp, unsigned int cmd,
 	/*
 	 * A configuration changed since it was last sent is dirty data:
 	 * append it now as a non-final record, readable in pre-copy, so the
-	 * destination checks it before the source stops.
+	 * destination checks it before the source stops. The stream always
+	 * keeps room for the largest final record; a change that would not
+	 * leave it waits for stop-copy.
 	 */
 	ret = vfio_ap_mig_host_read_config(migf->matrix_mdev, &now);
 	if (ret)
 		goto out_unlock;
-	if (!vfio_ap_mig_config_equal(&migf->snapshot, &now)) {
+	info.dirty_bytes = 0;
+	if (vfio_ap_mig_config_equal(&migf->snapshot, &now)) {
+		vfio_ap_mig_config_free(&now);
+	} else if (migf->len + vfio_ap_mig_config_record_size(now.nr_queues) >
+		   VFIO_AP_MIG_MAX_STREAM - VFIO_AP_MIG_MAX_RECORD) {
+		info.dirty_bytes = vfio_ap_mig_config_record_size(now.nr_queues);
+		vfio_ap_mig_config_free(&now);
+	} else {
 		ret = vfio_ap_mig_save_append(migf, &now, migf->next_seq, 0);
 		if (ret) {
 			vfio_ap_mig_config_free(&now);
@@ -403,12 +412,10 @@ static long vfio_ap_mig_precopy_ioctl(struct file *filp, unsigned int cmd,
 		migf->next_seq++;
 		vfio_ap_mig_config_free(&migf->snapshot);
 		migf->snapshot = now;
-	} else {
-		vfio_ap_mig_config_free(&now);
 	}
 	info.initial_bytes = migf->pos < migf->initial_len ?
 			     migf->initial_len - migf->pos : 0;
-	info.dirty_bytes = migf->len - max(migf->pos, migf->initial_len);
+	info.dirty_bytes += migf->len - max(migf->pos, migf->initial_len);
 	mutex_unlock(&migf->lock);
 
 	return copy_to_user((void __user *)arg, &info, minsz) ? -EFAULT : 0;
