@@ -1,8 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Build and run the userspace tests under ASan + UBSan; reports meson's counts.
+# Usage: test-userspace.sh [BUILD_DIR [RESULT_NAME]]; the compiler is $CC.
 set -u
 dir=${1:-build-asan}
+label=${2:-userspace-tests}
 cd "$(dirname "$0")/.."
 if [ ! -f "$dir/build.ninja" ]; then
 	meson setup "$dir" -Db_sanitize=address,undefined -Db_lundef=false \
@@ -17,7 +19,7 @@ rc=$?
 grep -hs '^fault-sweep: ' "$dir/meson-logs/testlog.txt"
 log="$dir/meson-logs/testlog.json"
 if [ -f "$log" ]; then
-	python3 - "$log" <<'PY' >>"${APMIG_RESULTS:-/dev/null}"
+	python3 - "$log" "$label" <<'PY' >>"${APMIG_RESULTS:-/dev/null}"
 import json, re, sys
 # A cmocka program counts each of its cases; any other test counts once.
 ok_re = re.compile(r"^\[       OK \] ", re.M)
@@ -34,7 +36,7 @@ for line in open(sys.argv[1]):
         cases_bad = 1   # crashed or leaked after its cases
     ok += cases_ok
     bad += cases_bad
-print(f"RESULT userspace-tests {ok} {bad}")
+print(f"RESULT {sys.argv[2]} {ok} {bad}")
 PY
 fi
 exit $rc
