@@ -89,6 +89,9 @@ static void check_warnings(const struct vfio_ap_mig_config *cfg,
 		check_warn(w, "the target has no vfio_ap matrix device (vfio_ap not loaded)");
 	else if (!tgt->migratable)
 		check_warn(w, "the target's vfio_ap does not advertise 'migratable'");
+	if (m && m->has_guest)
+		check_warn(w, "mdev %s is already in use by a running guest on the target",
+			   m->uuid);
 	if (m && (!bitmap_equal(m->apm, cfg->apm, VFIO_AP_MIG_IDS) ||
 		  !bitmap_equal(m->aqm, cfg->aqm, VFIO_AP_MIG_IDS) ||
 		  !bitmap_equal(m->adm, cfg->adm, VFIO_AP_MIG_IDS)))
