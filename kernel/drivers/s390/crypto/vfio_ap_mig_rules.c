@@ -373,15 +373,12 @@ int vfio_ap_mig_format_problem(const struct vfio_ap_mig_problem *p,
 				"queue %02x.%04x: %s: source %s, target %s lacks full native function",
 				apid, apqi, name, s, t);
 	case VFIO_AP_MIG_CHAR_BS_SOURCE:
-		return snprintf(buf, len,
-				"queue %02x.%04x: %s: %llu (%s), must be 0 (usable)",
-				apid, apqi, name, p->source,
-				vfio_ap_mig_bs_str(p->source));
 	case VFIO_AP_MIG_CHAR_BS_TARGET:
 		return snprintf(buf, len,
-				"queue %02x.%04x: %s: %llu (%s), must be 0 (usable)",
-				apid, apqi, name, p->target,
-				vfio_ap_mig_bs_str(p->target));
+				"queue %02x.%04x: %s: source %llu (%s), target %llu (%s), must be 0",
+				apid, apqi, name,
+				p->source, vfio_ap_mig_bs_str(p->source),
+				p->target, vfio_ap_mig_bs_str(p->target));
 	case VFIO_AP_MIG_CHAR_CONTROL_DOMAIN:
 		return snprintf(buf, len,
 				"control domain 0x%04x: not available on target",

@@ -318,8 +318,12 @@ static void bs_nonzero_refused_each_side(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, rules_one(test, &ctx, rules_bs(2), rules_bs(0)), 1);
 	rules_expect(test, &ctx->p[0], VFIO_AP_MIG_CHAR_BS_SOURCE, 0x0304, 2, 0);
+	rules_expect_line(test, &ctx->p[0],
+			  "queue 03.0004: SE bind state on source: source 2 (available for binding), target 0 (usable), must be 0");
 	KUNIT_ASSERT_EQ(test, rules_one(test, &ctx, rules_bs(0), rules_bs(1)), 1);
 	rules_expect(test, &ctx->p[0], VFIO_AP_MIG_CHAR_BS_TARGET, 0x0304, 0, 1);
+	rules_expect_line(test, &ctx->p[0],
+			  "queue 03.0004: SE bind state on target: source 0 (usable), target 1 (usable without secure key), must be 0");
 	KUNIT_ASSERT_EQ(test, rules_one(test, &ctx, rules_bs(3), rules_bs(3)), 2);
 	rules_expect(test, &ctx->p[0], VFIO_AP_MIG_CHAR_BS_SOURCE, 0x0304, 3, 3);
 	rules_expect(test, &ctx->p[1], VFIO_AP_MIG_CHAR_BS_TARGET, 0x0304, 3, 3);
