@@ -308,19 +308,25 @@ static int check_parse(int argc, char *argv[], struct check_args *a)
 			a->json = true;
 			break;
 		case 'S':
-			a->source_dir = optarg;
+			if (apmig_opt_path(cmd, "source", optarg, &a->source_dir))
+				return APMIG_EXIT_ERROR;
 			break;
 		case 'I':
-			a->source_stream = optarg;
+			if (apmig_opt_path(cmd, "source-stream", optarg,
+					   &a->source_stream))
+				return APMIG_EXIT_ERROR;
 			break;
 		case 'T':
-			a->target_dir = optarg;
+			if (apmig_opt_path(cmd, "target", optarg, &a->target_dir))
+				return APMIG_EXIT_ERROR;
 			break;
 		case 'U':
 			a->target_uuid = optarg;
 			break;
 		case 'M':
-			a->target_mdevctl = optarg;
+			if (apmig_opt_path(cmd, "target-mdevctl", optarg,
+					   &a->target_mdevctl))
+				return APMIG_EXIT_ERROR;
 			break;
 		default:
 			return APMIG_EXIT_ERROR;

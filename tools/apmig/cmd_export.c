@@ -110,10 +110,12 @@ static int cmd_export(int argc, char *argv[])
 		case 'h':
 			return apmig_cmd_help(&apmig_cmd_export);
 		case 's':
-			sysfs = optarg;
+			if (apmig_opt_path(&apmig_cmd_export, "sysfs", optarg, &sysfs))
+				return APMIG_EXIT_ERROR;
 			break;
 		case 'o':
-			out = optarg;
+			if (apmig_opt_path(&apmig_cmd_export, "output", optarg, &out))
+				return APMIG_EXIT_ERROR;
 			break;
 		default:
 			return APMIG_EXIT_ERROR;

@@ -537,10 +537,12 @@ static int cmd_migrate(int argc, char *argv[])
 			a.json = true;
 			break;
 		case 'S':
-			a.source_dir = optarg;
+			if (apmig_opt_path(cmd, "source", optarg, &a.source_dir))
+				return APMIG_EXIT_ERROR;
 			break;
 		case 'T':
-			a.target_dir = optarg;
+			if (apmig_opt_path(cmd, "target", optarg, &a.target_dir))
+				return APMIG_EXIT_ERROR;
 			break;
 		case 'U':
 			a.target_uuid = optarg;

@@ -297,7 +297,8 @@ static int cmd_show(int argc, char *argv[])
 		case 'h':
 			return apmig_cmd_help(&apmig_cmd_show);
 		case 's':
-			sysfs = optarg;
+			if (apmig_opt_path(&apmig_cmd_show, "sysfs", optarg, &sysfs))
+				return APMIG_EXIT_ERROR;
 			break;
 		case 'j':
 			json = true;

@@ -30,6 +30,15 @@ int apmig_cmd_usage_error(const struct apmig_cmd *cmd, const char *fmt, ...)
 	return APMIG_EXIT_ERROR;
 }
 
+int apmig_opt_path(const struct apmig_cmd *cmd, const char *name,
+		   const char *arg, const char **path)
+{
+	if (!*arg)
+		return apmig_cmd_usage_error(cmd, "--%s: empty path", name);
+	*path = arg;
+	return 0;
+}
+
 int apmig_getopt(const struct apmig_cmd *cmd, int argc, char *argv[],
 		 const char *shortopts, const struct option *longopts)
 {

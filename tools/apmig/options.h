@@ -16,6 +16,15 @@
 int apmig_getopt(const struct apmig_cmd *cmd, int argc, char *argv[],
 		 const char *shortopts, const struct option *longopts);
 
+/*
+ * Take @arg, the value of option --@name, as a path into *@path. An empty
+ * path is a usage error ("apmig: <command>: --<name>: empty path"): it names
+ * no file, and a default (such as /sys) must not silently take its place.
+ * Returns 0, or 2 after reporting the error.
+ */
+int apmig_opt_path(const struct apmig_cmd *cmd, const char *name,
+		   const char *arg, const char **path);
+
 /* Long options every subcommand understands. */
 #define APMIG_OPT_HELP		{ "help", no_argument, NULL, 'h' }
 #define APMIG_OPT_SYSFS		{ "sysfs", required_argument, NULL, 's' }
