@@ -258,7 +258,9 @@ static int check_print_json(const struct check_args *a,
 			       json_object_new_string(a->uuid) : NULL);
 	json_object_object_add(src, "stream", a->source_stream ?
 			       json_object_new_string(a->source_stream) : NULL);
-	json_object_object_add(src, "guest", json_object_new_boolean(has_guest));
+	/* A stream does not say whether a guest runs: null, not false. */
+	json_object_object_add(src, "guest", a->source_stream ? NULL :
+			       json_object_new_boolean(has_guest));
 	json_object_object_add(src, "queues", json_object_new_int((int)cfg->nr_queues));
 	json_object_object_add(src, "adapters", apmig_json_ids(cfg->apm));
 	json_object_object_add(src, "domains", apmig_json_ids(cfg->aqm));
