@@ -415,10 +415,10 @@ static void test_check_bs(void **state)
 	assert_int_equal(check_one(f, GR2_CEX8_CCA, with_bs(GR2_CEX8_CCA, 1)), 1);
 	assert_string_equal(fmt(&f->rec->p[0]),
 			    "queue 03.0004: SE bind state on target: source 0 (usable), target 1 (usable without secure key), must be 0");
-	/* The longest such line still fits the driver's 128-byte log line. */
+	/* The longest such line still fits the driver's log line buffer. */
 	assert_int_equal(check_one(f, with_bs(GR2_CEX8_CCA, 1),
 				   with_bs(GR2_CEX8_CCA, 1)), 2);
-	assert_true(strlen(fmt(&f->rec->p[0])) < 128);
+	assert_true(strlen(fmt(&f->rec->p[0])) < VFIO_AP_MIG_PROBLEM_LEN);
 	assert_string_equal(fmt(&f->rec->p[1]),
 			    "queue 03.0004: SE bind state on target: source 1 (usable without secure key), target 1 (usable without secure key), must be 0");
 }

@@ -93,6 +93,9 @@ const char *vfio_ap_mig_char_name(enum vfio_ap_mig_char what);
 /* Machine name for --json, e.g. "ap_type". */
 const char *vfio_ap_mig_char_key(enum vfio_ap_mig_char what);
 
+/* A buffer this long holds any line vfio_ap_mig_format_problem() makes. */
+#define VFIO_AP_MIG_PROBLEM_LEN		160
+
 /*
  * One line for logs and the CLI, without newline, e.g.
  * "queue 03.0004: AP type: source CEX7 (13), target CEX6 (12) is older".

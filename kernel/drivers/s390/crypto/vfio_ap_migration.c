@@ -89,7 +89,7 @@ static struct device *vfio_ap_mig_dev(struct ap_matrix_mdev *matrix_mdev)
 static void vfio_ap_mig_log_problem(void *ctx, const struct vfio_ap_mig_problem *p)
 {
 	struct ap_matrix_mdev *matrix_mdev = ctx;
-	char line[128];
+	char line[VFIO_AP_MIG_PROBLEM_LEN];
 
 	vfio_ap_mig_format_problem(p, line, sizeof(line));
 	dev_err_ratelimited(vfio_ap_mig_dev(matrix_mdev), "migration refused: %s\n", line);
