@@ -3,13 +3,22 @@
  * vfio_ap migration: the host services of vfio_ap_mig_host.h on real s390
  * hardware. Each entry point is a KUnit static-stub point, since TCG has no
  * AP instructions; userspace implements the same functions in its simulator.
+ *
+ * Locking: what is needed is copied under matrix_dev->mdevs_lock (and
+ * guests_lock to walk the mdev list); TAPQ runs after both are dropped, so
+ * no vfio_ap-global lock and no kvm->lock is held across AP instructions.
+ * A change racing the TAPQs bumps the mdev's cfg_generation, which the
+ * caller compares later.
  */
 
 #include <linux/bitmap.h>
 #include <linux/device.h>
+#include <linux/kvm_host.h>
 #include <linux/slab.h>
 #include <kunit/static_stub.h>
+#include <kunit/visibility.h>
 #include <asm/ap.h>
+#include <asm/kvm_host.h>
 
 #include "ap_bus.h"
 #include "vfio_ap_private.h"
@@ -17,42 +26,96 @@
 #include "vfio_ap_mig_rules.h"
 #include "vfio_ap_mig_stream.h"
 
-/* The TAPQ instruction with the T bit; a KUnit stub point. */
-static struct ap_queue_status vfio_ap_mig_test_queue(u16 apqn,
-						     struct ap_tapq_hwinfo *info)
+/**
+ * struct vfio_ap_mig_host_ids - the ids TAPQ may be asked about
+ * @apm_max: the machine's highest adapter id
+ * @aqm_max: the machine's highest domain id
+ */
+struct vfio_ap_mig_host_ids {
+	unsigned long apm_max;
+	unsigned long aqm_max;
+};
+
+/**
+ * struct vfio_ap_mig_tapq_answer - what TAPQ says of one queue
+ * @gr2: its GR2 (valid unless @absent)
+ * @absent: the queue does not exist (Q_NOT_AVAIL, or an id beyond the max)
+ * @deconfigured: response code DECONFIGURED
+ * @checkstopped: response code CHECKSTOPPED
+ */
+struct vfio_ap_mig_tapq_answer {
+	u64 gr2;
+	bool absent;
+	bool deconfigured;
+	bool checkstopped;
+};
+
+/**
+ * vfio_ap_mig_test_queue - TAPQ with the T bit; a KUnit stub point
+ * @apqn: the queue
+ * @info: receives GR2
+ *
+ * Return: the AP queue status TAPQ answers.
+ */
+VISIBLE_IF_KUNIT struct ap_queue_status
+vfio_ap_mig_test_queue(u16 apqn, struct ap_tapq_hwinfo *info)
 {
 	KUNIT_STATIC_STUB_REDIRECT(vfio_ap_mig_test_queue, apqn, info);
 	return ap_test_queue(apqn, 1, info);
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_test_queue);
 
 /*
- * TAPQ with the T bit on a queue of @ctx's machine: the queue's GR2, or
- * -ENODEV if it does not exist. An id beyond the machine's highest one
- * names no queue; TAPQ on it would be a specification exception.
+ * TAPQ on one queue of a machine with @ids. An id beyond the machine's
+ * highest one names no queue; TAPQ on it would be a specification
+ * exception. Returns 0 or -EIO for an answer that says nothing.
  */
-static int vfio_ap_mig_tapq(void *ctx, u16 apqn, u64 *gr2)
+static int vfio_ap_mig_tapq(const struct vfio_ap_mig_host_ids *ids, u16 apqn,
+			    struct vfio_ap_mig_tapq_answer *a)
 {
-	struct ap_matrix_mdev *matrix_mdev = ctx;
 	struct ap_tapq_hwinfo info = {};
 	struct ap_queue_status status;
 
-	if (AP_QID_CARD(apqn) > matrix_mdev->matrix.apm_max ||
-	    AP_QID_QUEUE(apqn) > matrix_mdev->matrix.aqm_max)
-		return -ENODEV;
+	memset(a, 0, sizeof(*a));
+	if (AP_QID_CARD(apqn) > ids->apm_max || AP_QID_QUEUE(apqn) > ids->aqm_max) {
+		a->absent = true;
+		return 0;
+	}
 	status = vfio_ap_mig_test_queue(apqn, &info);
 	switch (status.response_code) {
+	case AP_RESPONSE_DECONFIGURED:
+		a->deconfigured = true;
+		break;
+	case AP_RESPONSE_CHECKSTOPPED:
+		a->checkstopped = true;
+		break;
 	case AP_RESPONSE_NORMAL:
 	case AP_RESPONSE_RESET_IN_PROGRESS:
-	case AP_RESPONSE_DECONFIGURED:
-	case AP_RESPONSE_CHECKSTOPPED:
 	case AP_RESPONSE_BUSY:
-		*gr2 = info.value;
-		return 0;
+		break;
 	case AP_RESPONSE_Q_NOT_AVAIL:
-		return -ENODEV;
+		a->absent = true;
+		return 0;
 	default:
 		return -EIO;
 	}
+	a->gr2 = info.value;
+	return 0;
+}
+
+/* The source's TAPQ: a queue of the guest that vanished is -ENODEV. */
+static int vfio_ap_mig_source_tapq(void *ctx, u16 apqn, u64 *gr2)
+{
+	struct vfio_ap_mig_tapq_answer a;
+	int ret;
+
+	ret = vfio_ap_mig_tapq(ctx, apqn, &a);
+	if (ret)
+		return ret;
+	if (a.absent)
+		return -ENODEV;
+	*gr2 = a.gr2;
+	return 0;
 }
 
 /**
@@ -64,66 +127,110 @@ static int vfio_ap_mig_tapq(void *ctx, u16 apqn, u64 *gr2)
  */
 bool vfio_ap_mig_host_is_se_guest(struct ap_matrix_mdev *matrix_mdev)
 {
-	bool protected;
+	bool protected = false;
+	struct kvm *kvm;
 
 	KUNIT_STATIC_STUB_REDIRECT(vfio_ap_mig_host_is_se_guest, matrix_mdev);
 
 	if (ap_is_se_guest())
 		return true;
-	/* kvm_s390_pv_is_protected() wants kvm->lock: take the update locks. */
-	vfio_ap_mdev_lock_for_update(matrix_mdev);
-	protected = matrix_mdev->kvm && kvm_s390_pv_is_protected(matrix_mdev->kvm);
-	vfio_ap_mdev_unlock_for_update(matrix_mdev);
+	/* guests_lock keeps the KVM pointer; the PV check wants kvm->lock. */
+	mutex_lock(&matrix_dev->guests_lock);
+	kvm = matrix_mdev->kvm;
+	if (kvm) {
+		mutex_lock(&kvm->lock);
+		protected = kvm_s390_pv_is_protected(kvm);
+		mutex_unlock(&kvm->lock);
+	}
+	mutex_unlock(&matrix_dev->guests_lock);
 	return protected;
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_host_is_se_guest);
+
+/**
+ * vfio_ap_mig_host_peek - generation and guest size of an mdev
+ * @matrix_mdev: the mdev
+ * @generation: receives its configuration generation
+ * @nr_queues: receives the number of queues its guest has
+ */
+void vfio_ap_mig_host_peek(struct ap_matrix_mdev *matrix_mdev, u64 *generation,
+			   u32 *nr_queues)
+{
+	const struct ap_matrix *apcb = &matrix_mdev->shadow_apcb;
+
+	KUNIT_STATIC_STUB_REDIRECT(vfio_ap_mig_host_peek, matrix_mdev,
+				   generation, nr_queues);
+
+	mutex_lock(&matrix_dev->mdevs_lock);
+	*generation = matrix_mdev->cfg_generation;
+	*nr_queues = bitmap_weight(apcb->apm, AP_DEVICES) *
+		     bitmap_weight(apcb->aqm, AP_DOMAINS);
+	mutex_unlock(&matrix_dev->mdevs_lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_host_peek);
 
 /**
  * vfio_ap_mig_host_read_config - snapshot the guest's AP configuration
  * @matrix_mdev: the source mdev
  * @cfg: filled with the guest's APCB and each queue's masked GR2
+ * @generation: receives the generation the APCB was copied at
  *
  * Return: 0, or -errno (-ENODEV if a queue of the guest vanished).
  */
 int vfio_ap_mig_host_read_config(struct ap_matrix_mdev *matrix_mdev,
-				 struct vfio_ap_mig_config *cfg)
+				 struct vfio_ap_mig_config *cfg, u64 *generation)
 {
-	struct ap_matrix *apcb = &matrix_mdev->shadow_apcb;
+	DECLARE_BITMAP(apm, AP_DEVICES);
+	DECLARE_BITMAP(aqm, AP_DOMAINS);
+	DECLARE_BITMAP(adm, AP_DOMAINS);
+	struct vfio_ap_mig_host_ids ids;
 	u16 failed = 0;
 	int ret;
 
-	KUNIT_STATIC_STUB_REDIRECT(vfio_ap_mig_host_read_config, matrix_mdev, cfg);
+	KUNIT_STATIC_STUB_REDIRECT(vfio_ap_mig_host_read_config, matrix_mdev,
+				   cfg, generation);
 
-	vfio_ap_mdev_lock_for_update(matrix_mdev);
-	ret = vfio_ap_mig_config_build(cfg, apcb->apm, apcb->aqm, apcb->adm,
-				       vfio_ap_mig_tapq, matrix_mdev, &failed);
-	vfio_ap_mdev_unlock_for_update(matrix_mdev);
+	mutex_lock(&matrix_dev->mdevs_lock);
+	bitmap_copy(apm, matrix_mdev->shadow_apcb.apm, AP_DEVICES);
+	bitmap_copy(aqm, matrix_mdev->shadow_apcb.aqm, AP_DOMAINS);
+	bitmap_copy(adm, matrix_mdev->shadow_apcb.adm, AP_DOMAINS);
+	ids.apm_max = matrix_mdev->matrix.apm_max;
+	ids.aqm_max = matrix_mdev->matrix.aqm_max;
+	*generation = matrix_mdev->cfg_generation;
+	mutex_unlock(&matrix_dev->mdevs_lock);
+
+	ret = vfio_ap_mig_config_build(cfg, apm, aqm, adm, vfio_ap_mig_source_tapq,
+				       &ids, &failed);
 	if (ret && ret != -ENOMEM)
 		dev_err_ratelimited(matrix_mdev->vdev.dev,
 				    "migration: cannot read queue %02x.%04x of the guest: %d\n",
 				    VFIO_AP_MIG_APID(failed), VFIO_AP_MIG_APQI(failed), ret);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_host_read_config);
 
 /**
  * struct vfio_ap_mig_host_view - this host seen from one destination mdev
- * @matrix_mdev: the destination mdev
- * @cfg: the configuration it should take
+ * @cfg: the incoming configuration
+ * @ids: the ids TAPQ may be asked about
  * @arank: position of each adapter among @cfg's adapters
  * @drank: position of each domain among @cfg's domains
  * @host_apm: the host's configured adapters (QCI)
  * @host_aqm: the host's configured domains (QCI)
  * @bound: per queue of @cfg: bound to vfio_ap
- * @in_use: per queue of @cfg: linked to another mdev
+ * @in_use: per queue of @cfg: assigned to another mdev
+ * @target: the rules' view; its masks are the destination mdev's APCB
  */
 struct vfio_ap_mig_host_view {
-	struct ap_matrix_mdev *matrix_mdev;
 	const struct vfio_ap_mig_config *cfg;
+	struct vfio_ap_mig_host_ids ids;
 	u16 arank[AP_DEVICES];
 	u16 drank[AP_DOMAINS];
 	DECLARE_BITMAP(host_apm, AP_DEVICES);
 	DECLARE_BITMAP(host_aqm, AP_DOMAINS);
 	unsigned long *bound;
 	unsigned long *in_use;
+	struct vfio_ap_mig_target target;
 };
 
 /* Index of @apqn in view->cfg->queues (apm x aqm in ascending order). */
@@ -135,39 +242,67 @@ static u32 vfio_ap_mig_view_index(const struct vfio_ap_mig_host_view *view, u16 
 	       view->drank[VFIO_AP_MIG_APQI(apqn)];
 }
 
-/* For each queue bound to vfio_ap: note it, and whether another mdev has it. */
+static bool vfio_ap_mig_view_has(const struct vfio_ap_mig_host_view *view, u16 apqn)
+{
+	return test_bit_inv(AP_QID_CARD(apqn), view->cfg->apm) &&
+	       test_bit_inv(AP_QID_QUEUE(apqn), view->cfg->aqm);
+}
+
+/* For each queue bound to vfio_ap: note it if the incoming guest has it. */
 static int vfio_ap_mig_view_add_queue(struct device *dev, void *data)
 {
 	struct vfio_ap_mig_host_view *view = data;
 	struct vfio_ap_queue *q = dev_get_drvdata(dev);
-	u32 idx;
 
-	if (!q || !test_bit_inv(AP_QID_CARD(q->apqn), view->cfg->apm) ||
-	    !test_bit_inv(AP_QID_QUEUE(q->apqn), view->cfg->aqm))
-		return 0;
-	idx = vfio_ap_mig_view_index(view, q->apqn);
-	set_bit(idx, view->bound);
-	if (q->matrix_mdev && q->matrix_mdev != view->matrix_mdev)
-		set_bit(idx, view->in_use);
+	if (q && vfio_ap_mig_view_has(view, q->apqn))
+		set_bit(vfio_ap_mig_view_index(view, q->apqn), view->bound);
 	return 0;
 }
 
+/* Mark the incoming guest's queues that another mdev has assigned. */
+static void vfio_ap_mig_view_add_owners(struct vfio_ap_mig_host_view *view,
+					struct ap_matrix_mdev *dst)
+{
+	struct ap_matrix_mdev *m;
+	unsigned long apid, apqi;
+
+	lockdep_assert_held(&matrix_dev->guests_lock);
+	lockdep_assert_held(&matrix_dev->mdevs_lock);
+	/* vfio_ap assigns an APQN to one mdev at most: linear overall. */
+	list_for_each_entry(m, &matrix_dev->mdev_list, node) {
+		if (m == dst)
+			continue;
+		for_each_set_bit_inv(apid, m->matrix.apm, AP_DEVICES) {
+			if (!test_bit_inv(apid, view->cfg->apm))
+				continue;
+			for_each_set_bit_inv(apqi, m->matrix.aqm, AP_DOMAINS) {
+				u16 apqn = AP_MKQID(apid, apqi);
+
+				if (test_bit_inv(apqi, view->cfg->aqm))
+					set_bit(vfio_ap_mig_view_index(view, apqn),
+						view->in_use);
+			}
+		}
+	}
+}
+
+/* The rules' lookup: the snapshot, and TAPQ with no lock held. */
 static int vfio_ap_mig_view_lookup(void *ctx, u16 apqn,
 				   struct vfio_ap_mig_target_queue *tq)
 {
 	struct vfio_ap_mig_host_view *view = ctx;
 	u32 idx = vfio_ap_mig_view_index(view, apqn);
+	struct vfio_ap_mig_tapq_answer a;
 	int ret;
 
-	ret = vfio_ap_mig_tapq(view->matrix_mdev, apqn, &tq->gr2);
-	if (ret == -ENODEV) {
-		tq->exists = false;
-		return 0;
-	}
+	ret = vfio_ap_mig_tapq(&view->ids, apqn, &a);
 	if (ret)
 		return ret;
-	tq->exists = true;
-	tq->unconfigured = !vfio_ap_mig_apqn_configured(view->host_apm,
+	tq->exists = !a.absent;
+	tq->gr2 = a.gr2;
+	tq->checkstopped = a.checkstopped;
+	tq->unconfigured = a.deconfigured ||
+			   !vfio_ap_mig_apqn_configured(view->host_apm,
 							view->host_aqm, apqn);
 	tq->bound = test_bit(idx, view->bound);
 	tq->in_use = test_bit(idx, view->in_use);
@@ -175,13 +310,11 @@ static int vfio_ap_mig_view_lookup(void *ctx, u16 apqn,
 }
 
 static int vfio_ap_mig_view_init(struct vfio_ap_mig_host_view *view,
-				 struct ap_matrix_mdev *matrix_mdev,
 				 const struct vfio_ap_mig_config *cfg)
 {
 	unsigned long id;
 	u16 rank;
 
-	view->matrix_mdev = matrix_mdev;
 	view->cfg = cfg;
 	rank = 0;
 	for_each_set_bit_inv(id, cfg->apm, AP_DEVICES)
@@ -189,13 +322,15 @@ static int vfio_ap_mig_view_init(struct vfio_ap_mig_host_view *view,
 	rank = 0;
 	for_each_set_bit_inv(id, cfg->aqm, AP_DOMAINS)
 		view->drank[id] = rank++;
-	view->bound = bitmap_zalloc(max(cfg->nr_queues, 1U), GFP_KERNEL);
-	view->in_use = bitmap_zalloc(max(cfg->nr_queues, 1U), GFP_KERNEL);
+	view->bound = bitmap_zalloc(max(cfg->nr_queues, 1U), GFP_KERNEL_ACCOUNT);
+	view->in_use = bitmap_zalloc(max(cfg->nr_queues, 1U), GFP_KERNEL_ACCOUNT);
 	if (!view->bound || !view->in_use) {
 		bitmap_free(view->bound);
 		bitmap_free(view->in_use);
 		return -ENOMEM;
 	}
+	view->target.lookup = vfio_ap_mig_view_lookup;
+	view->target.ctx = view;
 	return 0;
 }
 
@@ -205,132 +340,70 @@ static void vfio_ap_mig_view_free(struct vfio_ap_mig_host_view *view)
 	bitmap_free(view->in_use);
 }
 
-/* Do both the assignment and the guest's APCB of @matrix_mdev equal @cfg? */
-static bool vfio_ap_mig_host_has_config(struct ap_matrix_mdev *matrix_mdev,
-					const struct vfio_ap_mig_config *cfg)
+/* Copy what the check needs of this host and of @dst; no hardware access. */
+static int vfio_ap_mig_view_snapshot(struct vfio_ap_mig_host_view *view,
+				     struct ap_matrix_mdev *dst, u64 *generation)
 {
-	const struct ap_matrix *m = &matrix_mdev->matrix;
-	const struct ap_matrix *g = &matrix_mdev->shadow_apcb;
-
-	return bitmap_equal(m->apm, cfg->apm, AP_DEVICES) &&
-	       bitmap_equal(m->aqm, cfg->aqm, AP_DOMAINS) &&
-	       bitmap_equal(m->adm, cfg->adm, AP_DOMAINS) &&
-	       bitmap_equal(g->apm, cfg->apm, AP_DEVICES) &&
-	       bitmap_equal(g->aqm, cfg->aqm, AP_DOMAINS) &&
-	       bitmap_equal(g->adm, cfg->adm, AP_DOMAINS);
-}
-
-/* Check @cfg for @matrix_mdev under the host's locks; apply it if @apply. */
-static int vfio_ap_mig_host_judge(struct ap_matrix_mdev *matrix_mdev,
-				  const struct vfio_ap_mig_config *cfg, bool apply,
-				  vfio_ap_mig_report_t report, void *report_ctx)
-{
-	struct vfio_ap_mig_host_view *view;
-	struct vfio_ap_mig_target target = {
-		.lookup = vfio_ap_mig_view_lookup,
-	};
-	struct ap_matrix new_matrix, old_matrix;
+	const struct ap_matrix *apcb = &dst->shadow_apcb;
 	int ret;
 
-	view = kzalloc(sizeof(*view), GFP_KERNEL);
-	if (!view)
-		return -ENOMEM;
-
-	vfio_ap_mdev_lock_for_update(matrix_mdev);
-	ret = vfio_ap_mig_view_init(view, matrix_mdev, cfg);
-	if (ret)
-		goto out_unlock;
+	mutex_lock(&matrix_dev->guests_lock);
+	mutex_lock(&matrix_dev->mdevs_lock);
 	ret = driver_for_each_device(&matrix_dev->vfio_ap_drv->driver, NULL,
 				     view, vfio_ap_mig_view_add_queue);
 	if (ret)
-		goto out_free_view;
-	target.ctx = view;
+		goto out_unlock;
+	vfio_ap_mig_view_add_owners(view, dst);
+	bitmap_copy(view->target.apm, apcb->apm, AP_DEVICES);
+	bitmap_copy(view->target.aqm, apcb->aqm, AP_DOMAINS);
+	bitmap_copy(view->target.adm, apcb->adm, AP_DOMAINS);
 	bitmap_copy(view->host_apm, (unsigned long *)matrix_dev->info.apm, AP_DEVICES);
 	bitmap_copy(view->host_aqm, (unsigned long *)matrix_dev->info.aqm, AP_DOMAINS);
-	bitmap_copy(target.adm, (unsigned long *)matrix_dev->info.adm, AP_DOMAINS);
-
-	ret = vfio_ap_mig_check(cfg, &target, report, report_ctx);
-	if (ret || !apply)
-		goto out_free_view;
-
-	/*
-	 * Every queue passed: the guest gets exactly the source's APCB. A
-	 * destination prepared with the same assignment (mdevctl, libvirt)
-	 * already has it: skip the relinking, which is not linear in the
-	 * number of queues, while the guest is stopped.
-	 */
-	if (vfio_ap_mig_host_has_config(matrix_mdev, cfg))
-		goto out_free_view;
-	bitmap_copy(old_matrix.apm, matrix_mdev->matrix.apm, AP_DEVICES);
-	bitmap_copy(old_matrix.aqm, matrix_mdev->matrix.aqm, AP_DOMAINS);
-	bitmap_copy(old_matrix.adm, matrix_mdev->matrix.adm, AP_DOMAINS);
-	bitmap_copy(new_matrix.apm, cfg->apm, AP_DEVICES);
-	bitmap_copy(new_matrix.aqm, cfg->aqm, AP_DOMAINS);
-	bitmap_copy(new_matrix.adm, cfg->adm, AP_DOMAINS);
-	ret = vfio_ap_mdev_set_matrix(matrix_mdev, &new_matrix);
-	if (ret) {
-		dev_err_ratelimited(matrix_mdev->vdev.dev,
-				    "migration: applying the AP configuration failed: %d\n",
-				    ret);
-		goto out_free_view;
-	}
-	/*
-	 * All or nothing: should vfio_ap still have filtered something out
-	 * of the guest's APCB, give the mdev its old assignment back.
-	 */
-	if (!vfio_ap_mig_host_has_config(matrix_mdev, cfg)) {
-		dev_err_ratelimited(matrix_mdev->vdev.dev,
-				    "migration refused: vfio_ap could not give the guest the whole AP configuration, nothing applied\n");
-		vfio_ap_mdev_set_matrix(matrix_mdev, &old_matrix);
-		ret = -ENXIO;
-	}
-out_free_view:
-	vfio_ap_mig_view_free(view);
+	view->ids.apm_max = dst->matrix.apm_max;
+	view->ids.aqm_max = dst->matrix.aqm_max;
+	*generation = dst->cfg_generation;
 out_unlock:
-	vfio_ap_mdev_unlock_for_update(matrix_mdev);
-	kfree(view);
+	mutex_unlock(&matrix_dev->mdevs_lock);
+	mutex_unlock(&matrix_dev->guests_lock);
 	return ret;
 }
 
 /**
- * vfio_ap_mig_host_check - can this host give @cfg to @matrix_mdev
+ * vfio_ap_mig_host_check - does @matrix_mdev give its guest @cfg
  * @matrix_mdev: the destination mdev
  * @cfg: the incoming configuration
- * @report: called once per problem
+ * @report: called once per problem and per guest-visible change
  * @report_ctx: passed to @report
+ * @generation: receives the destination mdev's generation the check saw
+ *
+ * Nothing is changed: the administrator prepared the destination mdev, the
+ * stream only proves that it matches.
  *
  * Return: the number of problems, or -errno.
  */
 int vfio_ap_mig_host_check(struct ap_matrix_mdev *matrix_mdev,
 			   const struct vfio_ap_mig_config *cfg,
-			   vfio_ap_mig_report_t report, void *report_ctx)
+			   vfio_ap_mig_report_t report, void *report_ctx,
+			   u64 *generation)
 {
+	struct vfio_ap_mig_host_view *view;
+	int ret;
+
 	KUNIT_STATIC_STUB_REDIRECT(vfio_ap_mig_host_check, matrix_mdev, cfg,
-				   report, report_ctx);
-	return vfio_ap_mig_host_judge(matrix_mdev, cfg, false, report, report_ctx);
-}
+				   report, report_ctx, generation);
 
-/**
- * vfio_ap_mig_host_apply - check @cfg again and make it @matrix_mdev's
- * @matrix_mdev: the destination mdev
- * @cfg: the incoming configuration
- * @report: called once per problem
- * @report_ctx: passed to @report
- *
- * Check and change happen under the same locks: nothing is changed unless
- * every queue and control domain passes.
- *
- * Return: 0 when applied, the number of problems, or -errno.
- */
-int vfio_ap_mig_host_apply(struct ap_matrix_mdev *matrix_mdev,
-			   const struct vfio_ap_mig_config *cfg,
-			   vfio_ap_mig_report_t report, void *report_ctx)
-{
-	KUNIT_STATIC_STUB_REDIRECT(vfio_ap_mig_host_apply, matrix_mdev, cfg,
-				   report, report_ctx);
-	return vfio_ap_mig_host_judge(matrix_mdev, cfg, true, report, report_ctx);
+	view = kzalloc_obj(*view, GFP_KERNEL_ACCOUNT);
+	if (!view)
+		return -ENOMEM;
+	ret = vfio_ap_mig_view_init(view, cfg);
+	if (ret)
+		goto out_free;
+	ret = vfio_ap_mig_view_snapshot(view, matrix_mdev, generation);
+	if (!ret)
+		ret = vfio_ap_mig_check(cfg, &view->target, report, report_ctx);
+	vfio_ap_mig_view_free(view);
+out_free:
+	kfree(view);
+	return ret;
 }
-
-#if IS_ENABLED(CONFIG_VFIO_AP_MIGRATION_KUNIT_TEST)
-#include "vfio_ap_mig_host_kunit.c"
-#endif
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_host_check);

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What vfio_ap migration needs from the host: the guest's configuration with
- * each queue's TAPQ answer, the compatibility check against this host, and
- * the atomic application of a configuration. The kernel implementation is
+ * each queue's TAPQ answer, its generation, and the check of an incoming
+ * configuration against the destination mdev. The kernel implementation is
  * vfio_ap_mig_host.c (each function a KUnit static-stub point, since TCG has
  * no AP instructions); userspace implements the same functions in sim/.
+ *
+ * None of them asks the hardware while holding a vfio_ap-global lock or
+ * kvm->lock: what is needed is copied under mdevs_lock first.
  */
 #ifndef _VFIO_AP_MIG_HOST_H_
 #define _VFIO_AP_MIG_HOST_H_
@@ -16,6 +19,13 @@
 
 struct ap_matrix_mdev;
 
+#if IS_ENABLED(CONFIG_KUNIT)
+struct ap_queue_status;
+struct ap_tapq_hwinfo;
+/* TAPQ with the T bit: the hardware access the KUnit tests replace. */
+struct ap_queue_status vfio_ap_mig_test_queue(u16 apqn, struct ap_tapq_hwinfo *info);
+#endif
+
 /*
  * True if the guest of @matrix_mdev is a Secure Execution (protected) guest,
  * or this host itself runs as one: AP queues then carry bind/associate state
@@ -24,28 +34,31 @@ struct ap_matrix_mdev;
 bool vfio_ap_mig_host_is_se_guest(struct ap_matrix_mdev *matrix_mdev);
 
 /*
- * Snapshot the configuration the guest of @matrix_mdev has now (its APCB)
- * into @cfg (allocated here; free with vfio_ap_mig_config_free()), with each
- * queue's GR2 from TAPQ masked to VFIO_AP_MIG_GR2_MASK.
+ * The configuration generation of @matrix_mdev (bumped by every change of
+ * its guest's AP configuration or of the queues behind it) and the number
+ * of queues its guest has now. Cheap: no hardware access.
  */
-int vfio_ap_mig_host_read_config(struct ap_matrix_mdev *matrix_mdev,
-				 struct vfio_ap_mig_config *cfg);
+void vfio_ap_mig_host_peek(struct ap_matrix_mdev *matrix_mdev, u64 *generation,
+			   u32 *nr_queues);
 
 /*
- * Check @cfg against this host for @matrix_mdev as the destination; report
- * each problem. Returns the number of problems or -errno.
+ * Snapshot the configuration the guest of @matrix_mdev has now (its APCB)
+ * into @cfg (allocated here; free with vfio_ap_mig_config_free()), with each
+ * queue's GR2 from TAPQ masked to VFIO_AP_MIG_GR2_MASK, and the generation
+ * the masks were taken at.
+ */
+int vfio_ap_mig_host_read_config(struct ap_matrix_mdev *matrix_mdev,
+				 struct vfio_ap_mig_config *cfg, u64 *generation);
+
+/*
+ * Check @cfg against @matrix_mdev as the destination: its guest
+ * configuration must equal @cfg on compatible queues. Report each problem
+ * and guest-visible change; set @generation to the mdev's generation the
+ * check saw. Returns the number of problems or -errno.
  */
 int vfio_ap_mig_host_check(struct ap_matrix_mdev *matrix_mdev,
 			   const struct vfio_ap_mig_config *cfg,
-			   vfio_ap_mig_report_t report, void *report_ctx);
-
-/*
- * Under the host's locks: check @cfg again and, with no problem, make it the
- * configuration of @matrix_mdev and of its guest. Nothing is changed unless
- * everything is. Returns 0, the number of problems (> 0) or -errno.
- */
-int vfio_ap_mig_host_apply(struct ap_matrix_mdev *matrix_mdev,
-			   const struct vfio_ap_mig_config *cfg,
-			   vfio_ap_mig_report_t report, void *report_ctx);
+			   vfio_ap_mig_report_t report, void *report_ctx,
+			   u64 *generation);
 
 #endif /* _VFIO_AP_MIG_HOST_H_ */

@@ -11,6 +11,8 @@
 #include <linux/kernel.h>
 #include <linux/types.h>
 
+#include <kunit/visibility.h>
+
 #include "vfio_ap_mig_rules.h"
 
 #define VFIO_AP_MIG_GR2_MODE_SHIFT	58
@@ -25,30 +27,27 @@
 #define VFIO_AP_MIG_TYPE_CEX4		10
 #define VFIO_AP_MIG_TYPE_CEX8		14
 
-struct vfio_ap_mig_char_desc {
-	const char *name;
-	const char *key;
-};
-
-static const struct vfio_ap_mig_char_desc vfio_ap_mig_chars[] = {
-	[VFIO_AP_MIG_CHAR_EXISTS]	  = { "presence", "exists" },
-	[VFIO_AP_MIG_CHAR_BINDING]	  = { "binding", "binding" },
-	[VFIO_AP_MIG_CHAR_OWNER]	  = { "owner", "owner" },
-	[VFIO_AP_MIG_CHAR_MODE]		  = { "mode", "mode" },
-	[VFIO_AP_MIG_CHAR_APSC]		  = { "APSC", "apsc" },
-	[VFIO_AP_MIG_CHAR_AP4KM]	  = { "AP4KM", "ap4km" },
-	[VFIO_AP_MIG_CHAR_AP4KC]	  = { "AP4KC", "ap4kc" },
-	[VFIO_AP_MIG_CHAR_APXA]		  = { "APXA", "apxa" },
-	[VFIO_AP_MIG_CHAR_SLCF]		  = { "SLCF", "slcf" },
-	[VFIO_AP_MIG_CHAR_AP_TYPE]	  = { "AP type", "ap_type" },
-	[VFIO_AP_MIG_CHAR_CLASS]	  = { "class", "class" },
-	[VFIO_AP_MIG_CHAR_BS_SOURCE]	  = { "SE bind state on source",
-					      "bs_source" },
-	[VFIO_AP_MIG_CHAR_BS_TARGET]	  = { "SE bind state on target",
-					      "bs_target" },
-	[VFIO_AP_MIG_CHAR_CONTROL_DOMAIN] = { "control domain",
-					      "control_domain" },
-	[VFIO_AP_MIG_CHAR_CONFIGURED]	  = { "configuration", "configured" },
+static const char * const vfio_ap_mig_char_names[] = {
+	[VFIO_AP_MIG_CHAR_EXISTS]		= "presence",
+	[VFIO_AP_MIG_CHAR_BINDING]		= "binding",
+	[VFIO_AP_MIG_CHAR_OWNER]		= "owner",
+	[VFIO_AP_MIG_CHAR_MODE]			= "mode",
+	[VFIO_AP_MIG_CHAR_APSC]			= "APSC",
+	[VFIO_AP_MIG_CHAR_AP4KM]		= "AP4KM",
+	[VFIO_AP_MIG_CHAR_AP4KC]		= "AP4KC",
+	[VFIO_AP_MIG_CHAR_APXA]			= "APXA",
+	[VFIO_AP_MIG_CHAR_SLCF]			= "SLCF",
+	[VFIO_AP_MIG_CHAR_AP_TYPE]		= "AP type",
+	[VFIO_AP_MIG_CHAR_CLASS]		= "class",
+	[VFIO_AP_MIG_CHAR_BS_SOURCE]		= "SE bind state on source",
+	[VFIO_AP_MIG_CHAR_BS_TARGET]		= "SE bind state on target",
+	[VFIO_AP_MIG_CHAR_CONTROL_DOMAIN]	= "control domain",
+	[VFIO_AP_MIG_CHAR_CONFIGURED]		= "configuration",
+	[VFIO_AP_MIG_CHAR_CHECKSTOPPED]		= "check-stop",
+	[VFIO_AP_MIG_CHAR_ML]			= "message length",
+	[VFIO_AP_MIG_CHAR_MDEV_QUEUE]		= "target mdev",
+	[VFIO_AP_MIG_CHAR_EXTRA_QUEUE]		= "extra queue",
+	[VFIO_AP_MIG_CHAR_EXTRA_CONTROL_DOMAIN]	= "extra control domain",
 };
 
 /* The facilities that must be equal on both sides, in GR2 bit order. */
@@ -86,26 +85,31 @@ const char *vfio_ap_mig_char_name(enum vfio_ap_mig_char what)
 {
 	if (!vfio_ap_mig_char_valid(what))
 		return "?";
-	return vfio_ap_mig_chars[what].name;
+	return vfio_ap_mig_char_names[what];
 }
-
-/**
- * vfio_ap_mig_char_key() - machine name of a characteristic
- * @what: the characteristic
- *
- * Return: a stable lower-case key such as "ap_type" (used by apmig --json),
- * or "?" if @what is unknown.
- */
-const char *vfio_ap_mig_char_key(enum vfio_ap_mig_char what)
-{
-	if (!vfio_ap_mig_char_valid(what))
-		return "?";
-	return vfio_ap_mig_chars[what].key;
-}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_char_name);
 
 static unsigned int vfio_ap_mig_gr2_mode(u64 gr2)
 {
 	return (gr2 & VFIO_AP_MIG_GR2_MODE) >> VFIO_AP_MIG_GR2_MODE_SHIFT;
+}
+
+/* Tell @report about one difference; returns 1 for a problem, 0 for a change. */
+static int vfio_ap_mig_tell(vfio_ap_mig_report_t report, void *ctx,
+			    enum vfio_ap_mig_char what, u16 id,
+			    u64 source, u64 target, bool change)
+{
+	struct vfio_ap_mig_problem p = {
+		.what = what,
+		.id = id,
+		.source = source,
+		.target = target,
+		.change = change,
+	};
+
+	if (report)
+		report(ctx, &p);
+	return !change;
 }
 
 /* Tell @report about one problem; returns 1 so callers can count. */
@@ -113,16 +117,7 @@ static int vfio_ap_mig_report(vfio_ap_mig_report_t report, void *ctx,
 			      enum vfio_ap_mig_char what, u16 id,
 			      u64 source, u64 target)
 {
-	struct vfio_ap_mig_problem p = {
-		.what = what,
-		.id = id,
-		.source = source,
-		.target = target,
-	};
-
-	if (report)
-		report(ctx, &p);
-	return 1;
+	return vfio_ap_mig_tell(report, ctx, what, id, source, target, false);
 }
 
 /* Compare the hardware characteristics of one queue; returns the problems. */
@@ -152,20 +147,29 @@ static int vfio_ap_mig_check_gr2(u16 apqn, u64 src_gr2, u64 tgt_gr2,
 						       !!(t & bit));
 	}
 
+	/* A newer type serves the guest, which re-probes the card. */
 	sv = vfio_ap_mig_gr2_type(s);
 	tv = vfio_ap_mig_gr2_type(t);
-	if (tv < sv)
-		problems += vfio_ap_mig_report(report, ctx,
-					       VFIO_AP_MIG_CHAR_AP_TYPE, apqn,
-					       sv, tv);
+	if (tv != sv)
+		problems += vfio_ap_mig_tell(report, ctx,
+					     VFIO_AP_MIG_CHAR_AP_TYPE, apqn,
+					     sv, tv, tv > sv);
 
 	/* Full native function must stay; stateless-only accepts either. */
 	sv = vfio_ap_mig_gr2_class(s);
 	tv = vfio_ap_mig_gr2_class(t);
-	if ((sv & VFIO_AP_MIG_CLASS_FULL_NATIVE) &&
-	    !(tv & VFIO_AP_MIG_CLASS_FULL_NATIVE))
+	if (sv != tv)
+		problems += vfio_ap_mig_tell(report, ctx,
+					     VFIO_AP_MIG_CHAR_CLASS, apqn, sv, tv,
+					     !(sv & VFIO_AP_MIG_CLASS_FULL_NATIVE) ||
+					     (tv & VFIO_AP_MIG_CLASS_FULL_NATIVE));
+
+	/* The guest caches the maximum message length of its queues. */
+	sv = vfio_ap_mig_gr2_ml(s);
+	tv = vfio_ap_mig_gr2_ml(t);
+	if (tv < sv)
 		problems += vfio_ap_mig_report(report, ctx,
-					       VFIO_AP_MIG_CHAR_CLASS, apqn,
+					       VFIO_AP_MIG_CHAR_ML, apqn,
 					       sv, tv);
 
 	sv = vfio_ap_mig_gr2_bs(s);
@@ -182,47 +186,115 @@ static int vfio_ap_mig_check_gr2(u16 apqn, u64 src_gr2, u64 tgt_gr2,
 	return problems;
 }
 
-/* Check one queue against the target's answer; returns the problems. */
+/* Does @cfg give its guest the queue @apqn? */
+static bool vfio_ap_mig_has_queue(const unsigned long *apm,
+				  const unsigned long *aqm, u16 apqn)
+{
+	return test_bit_inv(VFIO_AP_MIG_APID(apqn), apm) &&
+	       test_bit_inv(VFIO_AP_MIG_APQI(apqn), aqm);
+}
+
+/*
+ * Check one queue of the source guest against the target's answer; returns
+ * the problems. A queue that cannot serve at all (missing, deconfigured,
+ * check-stopped) is one problem, not the many it would imply.
+ */
 static int vfio_ap_mig_check_queue(const struct vfio_ap_mig_queue *q,
 				   const struct vfio_ap_mig_target_queue *tq,
+				   const struct vfio_ap_mig_target *tgt,
 				   vfio_ap_mig_report_t report, void *ctx)
 {
 	int problems = 0;
 
-	/* Nothing else can be said of a queue that does not exist. */
 	if (!tq->exists)
 		return vfio_ap_mig_report(report, ctx, VFIO_AP_MIG_CHAR_EXISTS,
 					  q->apqn, 1, 0);
-
 	/* vfio_ap keeps a deconfigured adapter or domain out of the guest. */
 	if (tq->unconfigured)
+		return vfio_ap_mig_report(report, ctx, VFIO_AP_MIG_CHAR_CONFIGURED,
+					  q->apqn, 1, 0);
+	if (tq->checkstopped)
+		return vfio_ap_mig_report(report, ctx,
+					  VFIO_AP_MIG_CHAR_CHECKSTOPPED,
+					  q->apqn, 0, 1);
+
+	if (tq->in_use)
 		problems += vfio_ap_mig_report(report, ctx,
-					       VFIO_AP_MIG_CHAR_CONFIGURED,
+					       VFIO_AP_MIG_CHAR_OWNER,
 					       q->apqn, 1, 0);
 	if (!tq->bound)
 		problems += vfio_ap_mig_report(report, ctx,
 					       VFIO_AP_MIG_CHAR_BINDING,
 					       q->apqn, 1, 0);
-	if (tq->in_use)
+	/* Either reason above already says why the target mdev lacks it. */
+	if (!problems && !vfio_ap_mig_has_queue(tgt->apm, tgt->aqm, q->apqn))
 		problems += vfio_ap_mig_report(report, ctx,
-					       VFIO_AP_MIG_CHAR_OWNER,
+					       VFIO_AP_MIG_CHAR_MDEV_QUEUE,
 					       q->apqn, 1, 0);
 
 	return problems + vfio_ap_mig_check_gr2(q->apqn, q->gr2, tq->gr2,
 						report, ctx);
 }
 
+/* Report each queue the target mdev's guest has and the source's has not. */
+static int vfio_ap_mig_check_extra_queues(const struct vfio_ap_mig_config *src,
+					  const struct vfio_ap_mig_target *tgt,
+					  vfio_ap_mig_report_t report, void *ctx)
+{
+	unsigned long apid, apqi;
+	int problems = 0;
+
+	for_each_set_bit_inv(apid, tgt->apm, VFIO_AP_MIG_IDS) {
+		for_each_set_bit_inv(apqi, tgt->aqm, VFIO_AP_MIG_IDS) {
+			u16 apqn = VFIO_AP_MIG_APQN(apid, apqi);
+
+			if (!vfio_ap_mig_has_queue(src->apm, src->aqm, apqn))
+				problems += vfio_ap_mig_report(report, ctx,
+							       VFIO_AP_MIG_CHAR_EXTRA_QUEUE,
+							       apqn, 0, 1);
+		}
+	}
+	return problems;
+}
+
+/* Compare the control domains of both guests, both ways. */
+static int vfio_ap_mig_check_cdoms(const struct vfio_ap_mig_config *src,
+				   const struct vfio_ap_mig_target *tgt,
+				   vfio_ap_mig_report_t report, void *ctx)
+{
+	unsigned long dom;
+	int problems = 0;
+
+	for (dom = 0; dom < VFIO_AP_MIG_IDS; dom++) {
+		bool s = test_bit_inv(dom, src->adm);
+		bool t = test_bit_inv(dom, tgt->adm);
+
+		if (s && !t)
+			problems += vfio_ap_mig_report(report, ctx,
+						       VFIO_AP_MIG_CHAR_CONTROL_DOMAIN,
+						       dom, 1, 0);
+		else if (t && !s)
+			problems += vfio_ap_mig_report(report, ctx,
+						       VFIO_AP_MIG_CHAR_EXTRA_CONTROL_DOMAIN,
+						       dom, 0, 1);
+	}
+	return problems;
+}
+
 /**
- * vfio_ap_mig_check() - can the target host take the source configuration?
+ * vfio_ap_mig_check() - can the target mdev take the source guest?
  * @src: the source guest's AP configuration
- * @tgt: the target host as the rules see it
- * @report: called once per problem, in APQN order then control domain
- *	    order; may be NULL
+ * @tgt: the target host and mdev as the rules see them
+ * @report: called once per problem and once per guest-visible change, in
+ *	    APQN order, then extra queues, then control domain order; may be
+ *	    NULL
  * @report_ctx: passed to @report
  *
- * Every queue of @src is looked up on the target and compared; every
- * control domain of @src must be one the target can give. No problem stops
- * the check: all of them are reported. Linear in the number of queues.
+ * The guest configuration the target mdev gives must be the source
+ * guest's: every queue and control domain missing there, and every extra
+ * one, is a problem. Every queue of @src is looked up on the target and
+ * compared. No problem stops the check: all of them are reported. Linear
+ * in the number of queues.
  *
  * Return: the number of problems (0: compatible), -EINVAL for a malformed
  * @src or @tgt, or the -errno a lookup returned (the check stops there).
@@ -231,7 +303,6 @@ int vfio_ap_mig_check(const struct vfio_ap_mig_config *src,
 		      const struct vfio_ap_mig_target *tgt,
 		      vfio_ap_mig_report_t report, void *report_ctx)
 {
-	unsigned long dom;
 	int problems = 0;
 	u32 i;
 	int rc;
@@ -248,19 +319,15 @@ int vfio_ap_mig_check(const struct vfio_ap_mig_config *src,
 		rc = tgt->lookup(tgt->ctx, q->apqn, &tq);
 		if (rc < 0)
 			return rc;
-		problems += vfio_ap_mig_check_queue(q, &tq, report,
+		problems += vfio_ap_mig_check_queue(q, &tq, tgt, report,
 						    report_ctx);
 	}
-
-	for_each_set_bit_inv(dom, src->adm, VFIO_AP_MIG_IDS) {
-		if (!test_bit_inv(dom, tgt->adm))
-			problems += vfio_ap_mig_report(report, report_ctx,
-						       VFIO_AP_MIG_CHAR_CONTROL_DOMAIN,
-						       dom, 1, 0);
-	}
+	problems += vfio_ap_mig_check_extra_queues(src, tgt, report, report_ctx);
+	problems += vfio_ap_mig_check_cdoms(src, tgt, report, report_ctx);
 
 	return problems;
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_check);
 
 /* "CCA", "accelerator", "EP11", "none" or a "+"-joined combination. */
 static void vfio_ap_mig_mode_str(u64 mode, char *buf, size_t len)
@@ -364,14 +431,38 @@ int vfio_ap_mig_format_problem(const struct vfio_ap_mig_problem *p,
 		vfio_ap_mig_type_str(p->source, s, sizeof(s));
 		vfio_ap_mig_type_str(p->target, t, sizeof(t));
 		return snprintf(buf, len,
-				"queue %02x.%04x: %s: source %s, target %s is older",
-				apid, apqi, name, s, t);
+				"queue %02x.%04x: %s: source %s, target %s is %s",
+				apid, apqi, name, s, t,
+				p->change ? "newer, the guest re-probes the card" :
+					    "older");
 	case VFIO_AP_MIG_CHAR_CLASS:
 		vfio_ap_mig_class_str(p->source, s, sizeof(s));
 		vfio_ap_mig_class_str(p->target, t, sizeof(t));
 		return snprintf(buf, len,
-				"queue %02x.%04x: %s: source %s, target %s lacks full native function",
-				apid, apqi, name, s, t);
+				"queue %02x.%04x: %s: source %s, target %s %s",
+				apid, apqi, name, s, t,
+				p->change ? "differs, the guest re-probes the card" :
+					    "lacks full native function");
+	case VFIO_AP_MIG_CHAR_ML:
+		return snprintf(buf, len,
+				"queue %02x.%04x: %s: source %llu, target %llu is smaller",
+				apid, apqi, name, p->source, p->target);
+	case VFIO_AP_MIG_CHAR_CHECKSTOPPED:
+		return snprintf(buf, len,
+				"queue %02x.%04x: %s: check-stopped on target",
+				apid, apqi, name);
+	case VFIO_AP_MIG_CHAR_MDEV_QUEUE:
+		return snprintf(buf, len,
+				"queue %02x.%04x: %s: in the source guest, not in the target mdev's guest",
+				apid, apqi, name);
+	case VFIO_AP_MIG_CHAR_EXTRA_QUEUE:
+		return snprintf(buf, len,
+				"queue %02x.%04x: %s: in the target mdev's guest, not in the source guest",
+				apid, apqi, name);
+	case VFIO_AP_MIG_CHAR_EXTRA_CONTROL_DOMAIN:
+		return snprintf(buf, len,
+				"control domain 0x%04x: in the target mdev's guest, not in the source guest",
+				p->id);
 	case VFIO_AP_MIG_CHAR_BS_SOURCE:
 	case VFIO_AP_MIG_CHAR_BS_TARGET:
 		return snprintf(buf, len,
@@ -381,7 +472,7 @@ int vfio_ap_mig_format_problem(const struct vfio_ap_mig_problem *p,
 				p->target, vfio_ap_mig_bs_str(p->target));
 	case VFIO_AP_MIG_CHAR_CONTROL_DOMAIN:
 		return snprintf(buf, len,
-				"control domain 0x%04x: not available on target",
+				"control domain 0x%04x: in the source guest, not in the target mdev's guest",
 				p->id);
 	case VFIO_AP_MIG_CHAR_CONFIGURED:
 		return snprintf(buf, len,
@@ -393,3 +484,4 @@ int vfio_ap_mig_format_problem(const struct vfio_ap_mig_problem *p,
 				p->id, (int)p->what, p->source, p->target);
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_format_problem);

@@ -11,7 +11,7 @@
 
 #include "vfio_ap_mig_stream.h"
 
-/* Stable characteristic codes: part of apmig's --json output, never renumber. */
+/* Stable characteristic codes, shared with apmig: never renumber. */
 enum vfio_ap_mig_char {
 	VFIO_AP_MIG_CHAR_EXISTS = 1,	/* APQN exists on the target host */
 	VFIO_AP_MIG_CHAR_BINDING,	/* bound to vfio_ap on the target */
@@ -26,25 +26,34 @@ enum vfio_ap_mig_char {
 	VFIO_AP_MIG_CHAR_CLASS,		/* full native needs full native */
 	VFIO_AP_MIG_CHAR_BS_SOURCE,	/* SE bind state on the source is 0 */
 	VFIO_AP_MIG_CHAR_BS_TARGET,	/* SE bind state on the target is 0 */
-	VFIO_AP_MIG_CHAR_CONTROL_DOMAIN, /* in the target's control domains */
+	VFIO_AP_MIG_CHAR_CONTROL_DOMAIN, /* given by the target mdev */
 	VFIO_AP_MIG_CHAR_CONFIGURED,	/* adapter and domain in the target's
 					 * AP configuration (QCI)
 					 */
+	VFIO_AP_MIG_CHAR_CHECKSTOPPED,	/* target queue not check-stopped */
+	VFIO_AP_MIG_CHAR_ML,		/* message length: target >= source */
+	VFIO_AP_MIG_CHAR_MDEV_QUEUE,	/* given by the target mdev */
+	VFIO_AP_MIG_CHAR_EXTRA_QUEUE,	/* target mdev gives no other queue */
+	VFIO_AP_MIG_CHAR_EXTRA_CONTROL_DOMAIN, /* nor other control domain */
 	VFIO_AP_MIG_CHAR_COUNT
 };
 
 /**
- * struct vfio_ap_mig_problem - one reason a migration is refused
- * @what: the characteristic at fault
- * @id: the APQN, or the control domain for VFIO_AP_MIG_CHAR_CONTROL_DOMAIN
+ * struct vfio_ap_mig_problem - one difference between source and target
+ * @what: the characteristic
+ * @id: the APQN, or the control domain for the control domain codes
  * @source: the source's value of the characteristic
  * @target: the target's value of the characteristic
+ * @change: not a reason to refuse but a change the guest sees (a newer AP
+ *	    type, a class that gained full native function): the guest's AP
+ *	    bus re-creates such a card on its next scan
  */
 struct vfio_ap_mig_problem {
 	enum vfio_ap_mig_char what;
 	u16 id;
 	u64 source;
 	u64 target;
+	bool change;
 };
 
 /**
@@ -54,6 +63,7 @@ struct vfio_ap_mig_problem {
  * @in_use: assigned to an mdev other than the destination one
  * @unconfigured: its adapter or domain is not in the host's AP configuration
  *		  (deconfigured): vfio_ap would filter it out of the guest
+ * @checkstopped: TAPQ answers that the queue is check-stopped
  * @gr2: TAPQ GR2 (any bits; the rules mask it); valid if @exists
  */
 struct vfio_ap_mig_target_queue {
@@ -61,6 +71,7 @@ struct vfio_ap_mig_target_queue {
 	bool bound;
 	bool in_use;
 	bool unconfigured;
+	bool checkstopped;
 	u64 gr2;
 };
 
@@ -68,11 +79,16 @@ struct vfio_ap_mig_target_queue {
  * struct vfio_ap_mig_target - the target host as the rules see it
  * @lookup: describe @apqn; returns 0 or -errno (aborts the check)
  * @ctx: passed to @lookup
- * @adm: the control domains the target host can give (its ADM)
+ * @apm: adapters of the guest configuration the target mdev gives on this
+ *	 host (its APCB: the assignment after vfio_ap's filtering)
+ * @aqm: usage domains of that configuration
+ * @adm: control domains of that configuration
  */
 struct vfio_ap_mig_target {
 	int (*lookup)(void *ctx, u16 apqn, struct vfio_ap_mig_target_queue *tq);
 	void *ctx;
+	DECLARE_BITMAP(apm, VFIO_AP_MIG_IDS);
+	DECLARE_BITMAP(aqm, VFIO_AP_MIG_IDS);
 	DECLARE_BITMAP(adm, VFIO_AP_MIG_IDS);
 };
 
@@ -80,9 +96,11 @@ typedef void (*vfio_ap_mig_report_t)(void *ctx,
 				     const struct vfio_ap_mig_problem *p);
 
 /*
- * Check every queue and control domain of @src against @tgt, calling
- * @report once per problem (may be NULL). Linear in the number of queues.
- * Returns the number of problems (0: compatible) or -errno from lookup.
+ * Check @src against @tgt: the target mdev's guest configuration must equal
+ * @src's and every queue must be compatible. Calls @report once per problem
+ * and once per guest-visible change (may be NULL). Linear in the number of
+ * queues. Returns the number of problems (0: compatible; changes do not
+ * count) or -errno from lookup.
  */
 int vfio_ap_mig_check(const struct vfio_ap_mig_config *src,
 		      const struct vfio_ap_mig_target *tgt,
@@ -90,11 +108,9 @@ int vfio_ap_mig_check(const struct vfio_ap_mig_config *src,
 
 /* Short stable name of a characteristic, e.g. "AP type"; "?" if unknown. */
 const char *vfio_ap_mig_char_name(enum vfio_ap_mig_char what);
-/* Machine name for --json, e.g. "ap_type". */
-const char *vfio_ap_mig_char_key(enum vfio_ap_mig_char what);
 
 /* A buffer this long holds any line vfio_ap_mig_format_problem() makes. */
-#define VFIO_AP_MIG_PROBLEM_LEN		160
+#define VFIO_AP_MIG_PROBLEM_LEN		176
 
 /*
  * One line for logs and the CLI, without newline, e.g.
@@ -116,6 +132,11 @@ static inline bool vfio_ap_mig_apqn_configured(const unsigned long *apm,
 }
 
 /* Field accessors on a (masked or raw) GR2. */
+static inline unsigned int vfio_ap_mig_gr2_ml(u64 gr2)
+{
+	return (gr2 & VFIO_AP_MIG_GR2_ML) >> VFIO_AP_MIG_GR2_ML_SHIFT;
+}
+
 static inline unsigned int vfio_ap_mig_gr2_type(u64 gr2)
 {
 	return (gr2 & VFIO_AP_MIG_GR2_AT) >> VFIO_AP_MIG_GR2_AT_SHIFT;

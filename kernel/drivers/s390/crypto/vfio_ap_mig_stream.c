@@ -12,6 +12,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/unaligned.h>
+#include <kunit/visibility.h>
 
 #include "vfio_ap_mig_stream.h"
 
@@ -57,8 +58,9 @@
  */
 u32 vfio_ap_mig_crc32c(const void *buf, size_t len)
 {
-	return __crc32c_le(~0U, buf, len) ^ ~0U;
+	return crc32c(~0U, buf, len) ^ ~0U;
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_crc32c);
 
 /**
  * vfio_ap_mig_config_alloc() - initialise a configuration for @nr_queues queues
@@ -83,6 +85,7 @@ int vfio_ap_mig_config_alloc(struct vfio_ap_mig_config *cfg, u32 nr_queues)
 	cfg->nr_queues = nr_queues;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_config_alloc);
 
 /**
  * vfio_ap_mig_config_free() - free the queue array of a configuration
@@ -94,6 +97,7 @@ void vfio_ap_mig_config_free(struct vfio_ap_mig_config *cfg)
 	cfg->queues = NULL;
 	cfg->nr_queues = 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_config_free);
 
 /**
  * vfio_ap_mig_config_fill_apqns() - list the queues of apm x aqm
@@ -132,6 +136,7 @@ int vfio_ap_mig_config_fill_apqns(struct vfio_ap_mig_config *cfg)
 	}
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_config_fill_apqns);
 
 /**
  * vfio_ap_mig_config_build() - a guest's configuration from its APCB
@@ -174,6 +179,7 @@ int vfio_ap_mig_config_build(struct vfio_ap_mig_config *cfg,
 		vfio_ap_mig_config_free(cfg);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_config_build);
 
 /**
  * vfio_ap_mig_config_equal() - compare two configurations
@@ -199,6 +205,7 @@ bool vfio_ap_mig_config_equal(const struct vfio_ap_mig_config *a,
 	}
 	return true;
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_config_equal);
 
 /**
  * vfio_ap_mig_config_record_size() - size of a configuration record
@@ -214,6 +221,7 @@ size_t vfio_ap_mig_config_record_size(u32 nr_queues)
 	       (size_t)nr_queues * VFIO_AP_MIG_QUEUE_SIZE +
 	       VFIO_AP_MIG_CRC_SIZE;
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_config_record_size);
 
 /* Write a 256-bit mask as 32 bytes, id 0 in the MSB of the first byte. */
 static void vfio_ap_mig_put_mask(const unsigned long *mask, u8 *p)
@@ -348,6 +356,7 @@ ssize_t vfio_ap_mig_encode_config(const struct vfio_ap_mig_config *cfg,
 	vfio_ap_mig_put_crc(buf, size);
 	return size;
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_encode_config);
 
 /**
  * vfio_ap_mig_encode_unchanged() - encode an UNCHANGED | FINAL record
@@ -369,6 +378,7 @@ ssize_t vfio_ap_mig_encode_unchanged(u32 seq, void *buf, size_t len)
 	vfio_ap_mig_put_crc(buf, VFIO_AP_MIG_UNCHANGED_RECORD_SIZE);
 	return VFIO_AP_MIG_UNCHANGED_RECORD_SIZE;
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_encode_unchanged);
 
 /**
  * vfio_ap_mig_decoder_init() - start decoding a stream
@@ -378,6 +388,7 @@ void vfio_ap_mig_decoder_init(struct vfio_ap_mig_decoder *dec)
 {
 	memset(dec, 0, sizeof(*dec));
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_decoder_init);
 
 /**
  * vfio_ap_mig_decoder_release() - free what the decoder holds
@@ -392,6 +403,7 @@ void vfio_ap_mig_decoder_release(struct vfio_ap_mig_decoder *dec)
 	vfio_ap_mig_config_free(&dec->cfg);
 	vfio_ap_mig_decoder_init(dec);
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_decoder_release);
 
 /* Fail the decoder for good with @err and a message naming @offset. */
 static __printf(4, 5) int vfio_ap_mig_dec_fail(struct vfio_ap_mig_decoder *dec,
@@ -799,6 +811,7 @@ ssize_t vfio_ap_mig_decoder_feed(struct vfio_ap_mig_decoder *dec,
 	}
 	return used;
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_decoder_feed);
 
 /**
  * vfio_ap_mig_decoder_finish() - the stream has ended
@@ -829,6 +842,7 @@ int vfio_ap_mig_decoder_finish(struct vfio_ap_mig_decoder *dec)
 				    "stream ends after record seq %u, which is not FINAL",
 				    dec->next_seq - 1);
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_decoder_finish);
 
 /**
  * vfio_ap_mig_decoder_errmsg() - why the decoder failed
@@ -842,6 +856,7 @@ const char *vfio_ap_mig_decoder_errmsg(const struct vfio_ap_mig_decoder *dec)
 {
 	return dec->error ? dec->msg : "no error";
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_decoder_errmsg);
 
 /**
  * vfio_ap_mig_decoder_config() - the last complete configuration
@@ -855,22 +870,4 @@ vfio_ap_mig_decoder_config(const struct vfio_ap_mig_decoder *dec)
 {
 	return dec->have_cfg ? &dec->cfg : NULL;
 }
-
-/**
- * vfio_ap_mig_decoder_take_config() - move the configuration out
- * @dec: the decoder
- * @cfg: receives the configuration; the caller frees it with
- *	 vfio_ap_mig_config_free()
- *
- * Return: 0, or -ENODATA if the decoder holds no configuration.
- */
-int vfio_ap_mig_decoder_take_config(struct vfio_ap_mig_decoder *dec,
-				    struct vfio_ap_mig_config *cfg)
-{
-	if (!dec->have_cfg)
-		return -ENODATA;
-	*cfg = dec->cfg;
-	memset(&dec->cfg, 0, sizeof(dec->cfg));
-	dec->have_cfg = false;
-	return 0;
-}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_decoder_config);

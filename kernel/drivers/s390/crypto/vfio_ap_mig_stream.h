@@ -43,8 +43,9 @@
 
 /*
  * TAPQ GR2 bits that matter to migration (bit 0 = MSB): facilities and
- * modes (0-7), class (8-15), SE bind state (16-17), AP type (32-39).
- * Depth, number of domains and message limits are host properties.
+ * modes (0-7), class (8-15), SE bind state (16-17), AP type (32-39) and
+ * maximum message length (52-55). Queue depth and the number of domains
+ * are host properties the guest does not depend on.
  */
 #define VFIO_AP_MIG_GR2_APSC		BIT_ULL(63)
 #define VFIO_AP_MIG_GR2_AP4KM		BIT_ULL(62)
@@ -62,7 +63,10 @@
 #define VFIO_AP_MIG_GR2_BS		(3ULL << VFIO_AP_MIG_GR2_BS_SHIFT)
 #define VFIO_AP_MIG_GR2_AT_SHIFT	24
 #define VFIO_AP_MIG_GR2_AT		(0xffULL << VFIO_AP_MIG_GR2_AT_SHIFT)
-#define VFIO_AP_MIG_GR2_MASK		(0xffffc00000000000ULL | VFIO_AP_MIG_GR2_AT)
+#define VFIO_AP_MIG_GR2_ML_SHIFT	8
+#define VFIO_AP_MIG_GR2_ML		(0xfULL << VFIO_AP_MIG_GR2_ML_SHIFT)
+#define VFIO_AP_MIG_GR2_MASK		(0xffffc00000000000ULL | \
+					 VFIO_AP_MIG_GR2_AT | VFIO_AP_MIG_GR2_ML)
 
 #define VFIO_AP_MIG_APQN(apid, apqi)	((u16)(((apid) << 8) | (apqi)))
 #define VFIO_AP_MIG_APID(apqn)		((apqn) >> 8)
@@ -178,8 +182,5 @@ const char *vfio_ap_mig_decoder_errmsg(const struct vfio_ap_mig_decoder *dec);
 /* The last complete configuration, or NULL; owned by the decoder. */
 const struct vfio_ap_mig_config *
 vfio_ap_mig_decoder_config(const struct vfio_ap_mig_decoder *dec);
-/* Move the last complete configuration to @cfg; -ENODATA if none. */
-int vfio_ap_mig_decoder_take_config(struct vfio_ap_mig_decoder *dec,
-				    struct vfio_ap_mig_config *cfg);
 
 #endif /* _VFIO_AP_MIG_STREAM_H_ */

@@ -4,9 +4,15 @@
  *
  * The guest talks to its AP queues directly, so the only device state is the
  * guest's AP configuration and the characteristics of the queues behind it.
- * The source saves them; the destination checks that this host can give the
- * same configuration on compatible queues, and gives it, or refuses naming
- * every queue and characteristic at fault.
+ * The source saves them; the destination verifies that the mdev the
+ * administrator prepared gives its guest the same configuration on
+ * compatible queues, or refuses naming every queue and characteristic at
+ * fault. The stream never changes an assignment: it is written by the VMM,
+ * which must not be able to widen what its guest was given.
+ *
+ * The mdev's cfg_generation moves with every change of the guest's
+ * configuration or of its queues, so the switchover compares generations
+ * instead of asking the hardware again.
  */
 
 #include <linux/anon_inodes.h>
@@ -14,9 +20,12 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/minmax.h>
+#include <linux/poll.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vfio.h>
+#include <linux/wait.h>
+#include <kunit/visibility.h>
 
 #include "vfio_ap_private.h"
 #include "vfio_ap_migration.h"
@@ -43,13 +52,19 @@
  * @len: saving: valid bytes in @buf
  * @cap: saving: allocated bytes of @buf
  * @pos: saving: bytes already read by userspace
- * @initial_len: saving: bytes of the pre-copy record (initial data)
+ * @initial_end: saving: stream offset where the initial data ends (the
+ *		 pre-copy record, or the last configuration appended as new
+ *		 initial data)
  * @final: saving: @buf holds the whole stream (a FINAL record)
  * @snapshot: saving: the configuration the stream carries last: taken once
  *	      when saving starts, replaced only by a changed one appended
+ * @snapshot_gen: saving: the mdev's generation @snapshot was taken at
  * @next_seq: saving: sequence number of the next record
+ * @wait: saving: woken when bytes are appended or the file is disabled
  * @dec: resuming: the incremental stream decoder
  * @unchecked: resuming: a configuration record completed and awaits the check
+ * @verified: resuming: the last configuration passed the check ...
+ * @verified_gen: resuming: ... at this generation of the destination mdev
  * @written: resuming: bytes accepted so far
  * @error: resuming: the stream failed; every later write and the resume
  *	   fail with this errno
@@ -64,12 +79,16 @@ struct vfio_ap_mig_file {
 	size_t len;
 	size_t cap;
 	size_t pos;
-	size_t initial_len;
+	size_t initial_end;
 	bool final;
 	struct vfio_ap_mig_config snapshot;
+	u64 snapshot_gen;
 	u32 next_seq;
+	wait_queue_head_t wait;
 	struct vfio_ap_mig_decoder dec;
 	bool unchecked;
+	bool verified;
+	u64 verified_gen;
 	size_t written;
 	int error;
 	u8 *bounce;
@@ -85,14 +104,19 @@ static struct device *vfio_ap_mig_dev(struct ap_matrix_mdev *matrix_mdev)
 	return matrix_mdev->vdev.dev;
 }
 
-/* Log one compatibility problem; userspace can trigger these at will. */
+/* Log one problem or guest-visible change; userspace can trigger these at will. */
 static void vfio_ap_mig_log_problem(void *ctx, const struct vfio_ap_mig_problem *p)
 {
 	struct ap_matrix_mdev *matrix_mdev = ctx;
 	char line[VFIO_AP_MIG_PROBLEM_LEN];
 
 	vfio_ap_mig_format_problem(p, line, sizeof(line));
-	dev_err_ratelimited(vfio_ap_mig_dev(matrix_mdev), "migration refused: %s\n", line);
+	if (p->change)
+		dev_info_ratelimited(vfio_ap_mig_dev(matrix_mdev),
+				     "migration: guest-visible change: %s\n", line);
+	else
+		dev_err_ratelimited(vfio_ap_mig_dev(matrix_mdev),
+				    "migration refused: %s\n", line);
 }
 
 /* Release everything a file holds; the file itself lives until its last fput. */
@@ -110,6 +134,7 @@ static void vfio_ap_mig_file_disable(struct vfio_ap_mig_file *migf)
 	kfree(migf->bounce);
 	migf->bounce = NULL;
 	mutex_unlock(&migf->lock);
+	wake_up_interruptible(&migf->wait);
 }
 
 static void vfio_ap_mig_disable_files(struct vfio_ap_migration *mig)
@@ -196,8 +221,9 @@ static int vfio_ap_mig_resume_check(struct vfio_ap_mig_file *migf)
 	struct ap_matrix_mdev *matrix_mdev = migf->matrix_mdev;
 	int ret;
 
+	migf->verified = false;
 	ret = vfio_ap_mig_host_check(matrix_mdev, cfg, vfio_ap_mig_log_problem,
-				     matrix_mdev);
+				     matrix_mdev, &migf->verified_gen);
 	if (ret < 0)
 		return ret;
 	if (ret > 0) {
@@ -206,6 +232,7 @@ static int vfio_ap_mig_resume_check(struct vfio_ap_mig_file *migf)
 				    ret);
 		return -ENXIO;
 	}
+	migf->verified = true;
 	return 0;
 }
 
@@ -226,8 +253,10 @@ static int vfio_ap_mig_resume_feed(struct vfio_ap_mig_file *migf, size_t n)
 			return used;
 		}
 		done += used;
-		if (event == VFIO_AP_MIG_EV_CONFIG)
+		if (event == VFIO_AP_MIG_EV_CONFIG) {
 			migf->unchecked = true;
+			migf->verified = false;
+		}
 	}
 	return 0;
 }
@@ -300,13 +329,17 @@ out_unlock:
 	return ret ? ret : (ssize_t)done;
 }
 
-/* Bytes STOP_COPY will add to a saving stream that started as @migf. */
+/*
+ * Bytes STOP_COPY will add to the saving stream of @migf when the mdev is
+ * at @generation with @nr_queues queues: the generation alone decides, so
+ * this is exact without asking the hardware.
+ */
 static size_t vfio_ap_mig_stop_copy_tail(const struct vfio_ap_mig_file *migf,
-					 const struct vfio_ap_mig_config *now)
+					 u64 generation, u32 nr_queues)
 {
-	if (vfio_ap_mig_config_equal(&migf->snapshot, now))
+	if (generation == migf->snapshot_gen)
 		return VFIO_AP_MIG_UNCHANGED_RECORD_SIZE;
-	return vfio_ap_mig_config_record_size(now->nr_queues);
+	return vfio_ap_mig_config_record_size(nr_queues);
 }
 
 /* Make room for @add more bytes, keeping @spare beyond them reserved. */
@@ -355,79 +388,128 @@ static int vfio_ap_mig_save_append(struct vfio_ap_mig_file *migf,
 		return n;
 	migf->len += n;
 	migf->final = flags & VFIO_AP_MIG_REC_FINAL;
+	wake_up_interruptible(&migf->wait);
 	return 0;
+}
+
+/*
+ * During pre-copy: if the mdev's generation moved, read the configuration
+ * again and, if it really differs, append it as a non-final record, so the
+ * destination checks it before the source stops. The stream always keeps
+ * room for the largest final record; a change that would not leave it is
+ * sent by stop-copy instead. Returns true if a record was appended.
+ */
+static bool vfio_ap_mig_save_refresh(struct vfio_ap_mig_file *migf, int *err)
+{
+	struct vfio_ap_mig_config now = {};
+	u64 gen, now_gen;
+	u32 nr_queues;
+
+	*err = 0;
+	vfio_ap_mig_host_peek(migf->matrix_mdev, &gen, &nr_queues);
+	if (gen == migf->snapshot_gen)
+		return false;
+	if (migf->len + vfio_ap_mig_config_record_size(nr_queues) >
+	    VFIO_AP_MIG_MAX_STREAM - VFIO_AP_MIG_MAX_RECORD)
+		return false;
+	*err = vfio_ap_mig_host_read_config(migf->matrix_mdev, &now, &now_gen);
+	if (*err)
+		return false;
+	if (vfio_ap_mig_config_equal(&migf->snapshot, &now)) {
+		/* Something moved, but not what the guest sees. */
+		migf->snapshot_gen = now_gen;
+		vfio_ap_mig_config_free(&now);
+		return false;
+	}
+	if (migf->len + vfio_ap_mig_config_record_size(now.nr_queues) >
+	    VFIO_AP_MIG_MAX_STREAM - VFIO_AP_MIG_MAX_RECORD) {
+		vfio_ap_mig_config_free(&now);
+		return false;
+	}
+	*err = vfio_ap_mig_save_append(migf, &now, migf->next_seq, 0);
+	if (*err) {
+		vfio_ap_mig_config_free(&now);
+		return false;
+	}
+	migf->next_seq++;
+	vfio_ap_mig_config_free(&migf->snapshot);
+	migf->snapshot = now;
+	migf->snapshot_gen = now_gen;
+	return true;
 }
 
 /*
  * VFIO_MIG_GET_PRECOPY_INFO. Only the file's own lock is taken: while the
  * file is not disabled the device is open, so its host state may be read.
  * A saving file is in pre-copy until stop-copy made its stream final.
+ *
+ * A changed configuration is new initial data: with the PRECOPY_INFOv2
+ * opt-in it is reported with VFIO_PRECOPY_INFO_REINIT, so userspace waiting
+ * for the initial data (switchover-ack) waits for the destination to check
+ * it again; without it, `flags` stays 0 and the change counts as dirty.
  */
 static long vfio_ap_mig_precopy_ioctl(struct file *filp, unsigned int cmd,
 				      unsigned long arg)
 {
 	struct vfio_ap_mig_file *migf = filp->private_data;
-	struct vfio_ap_mig_config now = {};
 	struct vfio_precopy_info info = {};
-	unsigned long minsz;
+	bool appended, v2;
 	int ret;
 
-	if (cmd != VFIO_MIG_GET_PRECOPY_INFO)
-		return -ENOTTY;
-
-	minsz = offsetofend(struct vfio_precopy_info, dirty_bytes);
-	if (copy_from_user(&info, (void __user *)arg, minsz))
-		return -EFAULT;
-	if (info.argsz < minsz)
-		return -EINVAL;
+	ret = vfio_check_precopy_ioctl(&migf->matrix_mdev->vdev, cmd, arg, &info);
+	if (ret)
+		return ret;
+	/* Output only; v1 leaves the caller's value there, which we never echo. */
+	info.flags = 0;
 
 	mutex_lock(&migf->lock);
 	if (migf->disabled || migf->final) {
 		ret = -EINVAL;
 		goto out_unlock;
 	}
-	/*
-	 * A configuration changed since it was last sent is dirty data:
-	 * append it now as a non-final record, readable in pre-copy, so the
-	 * destination checks it before the source stops. The stream always
-	 * keeps room for the largest final record; a change that would not
-	 * leave it waits for stop-copy.
-	 */
-	ret = vfio_ap_mig_host_read_config(migf->matrix_mdev, &now);
+	appended = vfio_ap_mig_save_refresh(migf, &ret);
 	if (ret)
 		goto out_unlock;
-	info.dirty_bytes = 0;
-	if (vfio_ap_mig_config_equal(&migf->snapshot, &now)) {
-		vfio_ap_mig_config_free(&now);
-	} else if (migf->len + vfio_ap_mig_config_record_size(now.nr_queues) >
-		   VFIO_AP_MIG_MAX_STREAM - VFIO_AP_MIG_MAX_RECORD) {
-		info.dirty_bytes = vfio_ap_mig_config_record_size(now.nr_queues);
-		vfio_ap_mig_config_free(&now);
-	} else {
-		ret = vfio_ap_mig_save_append(migf, &now, migf->next_seq, 0);
-		if (ret) {
-			vfio_ap_mig_config_free(&now);
-			goto out_unlock;
-		}
-		migf->next_seq++;
-		vfio_ap_mig_config_free(&migf->snapshot);
-		migf->snapshot = now;
+	v2 = migf->matrix_mdev->vdev.precopy_info_v2;
+	if (appended && v2) {
+		migf->initial_end = migf->len;
+		info.flags |= VFIO_PRECOPY_INFO_REINIT;
 	}
-	info.initial_bytes = migf->pos < migf->initial_len ?
-			     migf->initial_len - migf->pos : 0;
-	info.dirty_bytes += migf->len - max(migf->pos, migf->initial_len);
+	info.initial_bytes = migf->pos < migf->initial_end ?
+			     migf->initial_end - migf->pos : 0;
+	info.dirty_bytes = migf->len - max(migf->pos, migf->initial_end);
 	mutex_unlock(&migf->lock);
 
-	return copy_to_user((void __user *)arg, &info, minsz) ? -EFAULT : 0;
+	return copy_to_user((void __user *)arg, &info,
+			    offsetofend(struct vfio_precopy_info, dirty_bytes)) ?
+	       -EFAULT : 0;
 
 out_unlock:
 	mutex_unlock(&migf->lock);
 	return ret;
 }
 
+/* Readable while bytes remain, at the end of a finished stream, and once disabled. */
+static __poll_t vfio_ap_mig_save_poll(struct file *filp,
+				      struct poll_table_struct *wait)
+{
+	struct vfio_ap_mig_file *migf = filp->private_data;
+	__poll_t mask = 0;
+
+	poll_wait(filp, &migf->wait, wait);
+	mutex_lock(&migf->lock);
+	if (migf->disabled)
+		mask = EPOLLIN | EPOLLRDNORM | EPOLLERR;
+	else if (migf->pos < migf->len || migf->final)
+		mask = EPOLLIN | EPOLLRDNORM;
+	mutex_unlock(&migf->lock);
+	return mask;
+}
+
 static const struct file_operations vfio_ap_mig_save_fops = {
 	.owner = THIS_MODULE,
 	.read = vfio_ap_mig_save_read,
+	.poll = vfio_ap_mig_save_poll,
 	.unlocked_ioctl = vfio_ap_mig_precopy_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.release = vfio_ap_mig_file_release,
@@ -448,11 +530,12 @@ vfio_ap_mig_file_create(struct ap_matrix_mdev *matrix_mdev,
 	struct vfio_ap_mig_file *migf;
 	struct file *filp;
 
-	migf = kzalloc(sizeof(*migf), GFP_KERNEL_ACCOUNT);
+	migf = kzalloc_obj(*migf, GFP_KERNEL_ACCOUNT);
 	if (!migf)
 		return ERR_PTR(-ENOMEM);
 	migf->matrix_mdev = matrix_mdev;
 	mutex_init(&migf->lock);
+	init_waitqueue_head(&migf->wait);
 	vfio_ap_mig_decoder_init(&migf->dec);
 
 	filp = anon_inode_getfile("vfio_ap_mig", fops, migf, flags);
@@ -492,15 +575,16 @@ static struct file *vfio_ap_mig_save_start(struct ap_matrix_mdev *matrix_mdev,
 	if (IS_ERR(migf))
 		return ERR_CAST(migf);
 
-	/* The one snapshot of the whole session. */
-	ret = vfio_ap_mig_host_read_config(matrix_mdev, &migf->snapshot);
+	/* The one snapshot of the whole session, unless the generation moves. */
+	ret = vfio_ap_mig_host_read_config(matrix_mdev, &migf->snapshot,
+					   &migf->snapshot_gen);
 	if (ret)
 		goto err_put_file;
 	ret = vfio_ap_mig_save_append(migf, &migf->snapshot, 0,
 				      precopy ? 0 : VFIO_AP_MIG_REC_FINAL);
 	if (ret)
 		goto err_put_file;
-	migf->initial_len = precopy ? migf->len : 0;
+	migf->initial_end = precopy ? migf->len : 0;
 	migf->next_seq = 1;
 
 	mig->saving = migf;
@@ -512,30 +596,34 @@ err_put_file:
 }
 
 /*
- * PRE_COPY_P2P -> STOP_COPY: the guest is stopped; send a short UNCHANGED
- * record, or the new configuration if it changed during pre-copy.
+ * PRE_COPY_P2P -> STOP_COPY: the guest is stopped. Nothing changed since the
+ * snapshot (same generation): a short UNCHANGED record, no TAPQ. Otherwise
+ * the configuration as it is now, whole, as the final record.
  */
 static int vfio_ap_mig_save_stop_copy(struct ap_matrix_mdev *matrix_mdev)
 {
 	struct vfio_ap_mig_file *migf = matrix_mdev->mig.saving;
 	struct vfio_ap_mig_config now = {};
+	u64 gen;
+	u32 nr_queues;
 	int ret;
 
-	ret = vfio_ap_mig_host_read_config(matrix_mdev, &now);
-	if (ret)
-		return ret;
-
+	vfio_ap_mig_host_peek(matrix_mdev, &gen, &nr_queues);
 	mutex_lock(&migf->lock);
-	if (vfio_ap_mig_config_equal(&migf->snapshot, &now))
+	if (gen == migf->snapshot_gen) {
 		ret = vfio_ap_mig_save_append(migf, NULL, migf->next_seq,
 					      VFIO_AP_MIG_REC_FINAL |
 					      VFIO_AP_MIG_REC_UNCHANGED);
-	else
-		ret = vfio_ap_mig_save_append(migf, &now, migf->next_seq,
-					      VFIO_AP_MIG_REC_FINAL);
-	mutex_unlock(&migf->lock);
-
+		goto out_unlock;
+	}
+	ret = vfio_ap_mig_host_read_config(matrix_mdev, &now, &gen);
+	if (ret)
+		goto out_unlock;
+	ret = vfio_ap_mig_save_append(migf, &now, migf->next_seq,
+				      VFIO_AP_MIG_REC_FINAL);
 	vfio_ap_mig_config_free(&now);
+out_unlock:
+	mutex_unlock(&migf->lock);
 	return ret;
 }
 
@@ -562,13 +650,16 @@ static struct file *vfio_ap_mig_resume_start(struct ap_matrix_mdev *matrix_mdev)
 }
 
 /*
- * RESUMING -> STOP: the stream must be complete; check the configuration
- * against the host as it is now and apply it, all or nothing.
+ * RESUMING -> STOP: the stream must be complete and its configuration
+ * verified against the destination mdev as it is now. A check that passed
+ * at the same generation of the mdev still holds; otherwise check again.
+ * Nothing is written to the mdev either way.
  */
 static int vfio_ap_mig_resume_finish(struct ap_matrix_mdev *matrix_mdev)
 {
 	struct vfio_ap_mig_file *migf = matrix_mdev->mig.resuming;
-	const struct vfio_ap_mig_config *cfg;
+	u64 gen;
+	u32 nr_queues;
 	int ret;
 
 	mutex_lock(&migf->lock);
@@ -587,15 +678,10 @@ static int vfio_ap_mig_resume_finish(struct ap_matrix_mdev *matrix_mdev)
 				    vfio_ap_mig_decoder_errmsg(&migf->dec));
 		goto out_unlock;
 	}
-	cfg = vfio_ap_mig_decoder_config(&migf->dec);
-	ret = vfio_ap_mig_host_apply(matrix_mdev, cfg, vfio_ap_mig_log_problem,
-				     matrix_mdev);
-	if (ret > 0) {
-		dev_err_ratelimited(vfio_ap_mig_dev(matrix_mdev),
-				    "migration refused: %d problem(s) at resume, nothing applied\n",
-				    ret);
-		ret = -ENXIO;
-	}
+	vfio_ap_mig_host_peek(matrix_mdev, &gen, &nr_queues);
+	if (migf->verified && gen == migf->verified_gen)
+		goto out_unlock;
+	ret = vfio_ap_mig_resume_check(migf);
 out_unlock:
 	mutex_unlock(&migf->lock);
 	return ret;
@@ -654,7 +740,7 @@ static struct file *vfio_ap_mig_step(struct ap_matrix_mdev *matrix_mdev,
 	if (cur == VFIO_DEVICE_STATE_STOP && next == VFIO_DEVICE_STATE_RESUMING)
 		return vfio_ap_mig_resume_start(matrix_mdev);
 
-	/* RESUMING -> STOP: validate and apply, then the session ends */
+	/* RESUMING -> STOP: verify, then the session ends */
 	if (cur == VFIO_DEVICE_STATE_RESUMING && next == VFIO_DEVICE_STATE_STOP) {
 		ret = vfio_ap_mig_resume_finish(matrix_mdev);
 		vfio_ap_mig_disable_files(mig);
@@ -726,7 +812,8 @@ static int vfio_ap_mig_get_state(struct vfio_device *vdev,
 /*
  * Exactly the bytes a STOP_COPY read would return from now on: the unread
  * rest of a saving stream plus what stop-copy appends, or, before saving,
- * the one record STOP -> STOP_COPY would produce.
+ * the one record STOP -> STOP_COPY would produce. No hardware access, so
+ * it never fails because of a queue.
  */
 static int vfio_ap_mig_get_data_size(struct vfio_device *vdev,
 				     unsigned long *stop_copy_length)
@@ -734,8 +821,8 @@ static int vfio_ap_mig_get_data_size(struct vfio_device *vdev,
 	struct ap_matrix_mdev *matrix_mdev = vdev_to_mdev(vdev);
 	struct vfio_ap_migration *mig = &matrix_mdev->mig;
 	struct vfio_ap_mig_file *migf;
-	struct vfio_ap_mig_config now = {};
-	int ret = 0;
+	u64 gen;
+	u32 nr_queues;
 
 	mutex_lock(&mig->state_mutex);
 	migf = mig->saving;
@@ -745,21 +832,18 @@ static int vfio_ap_mig_get_data_size(struct vfio_device *vdev,
 		mutex_unlock(&migf->lock);
 		goto out_unlock;
 	}
-	ret = vfio_ap_mig_host_read_config(matrix_mdev, &now);
-	if (ret)
-		goto out_unlock;
+	vfio_ap_mig_host_peek(matrix_mdev, &gen, &nr_queues);
 	if (migf) {
 		mutex_lock(&migf->lock);
 		*stop_copy_length = migf->len - migf->pos +
-				    vfio_ap_mig_stop_copy_tail(migf, &now);
+				    vfio_ap_mig_stop_copy_tail(migf, gen, nr_queues);
 		mutex_unlock(&migf->lock);
 	} else {
-		*stop_copy_length = vfio_ap_mig_config_record_size(now.nr_queues);
+		*stop_copy_length = vfio_ap_mig_config_record_size(nr_queues);
 	}
-	vfio_ap_mig_config_free(&now);
 out_unlock:
 	vfio_ap_mig_state_unlock(mig);
-	return ret;
+	return 0;
 }
 
 static const struct vfio_migration_ops vfio_ap_mig_ops = {
@@ -784,6 +868,7 @@ void vfio_ap_mig_init(struct ap_matrix_mdev *matrix_mdev)
 					    VFIO_MIGRATION_PRE_COPY;
 	matrix_mdev->vdev.mig_ops = &vfio_ap_mig_ops;
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_init);
 
 /**
  * vfio_ap_mig_release - free the migration state of a matrix mdev
@@ -793,6 +878,7 @@ void vfio_ap_mig_release(struct ap_matrix_mdev *matrix_mdev)
 {
 	mutex_destroy(&matrix_mdev->mig.state_mutex);
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_release);
 
 /**
  * vfio_ap_mig_open - the device was opened: it is RUNNING
@@ -807,6 +893,7 @@ void vfio_ap_mig_open(struct ap_matrix_mdev *matrix_mdev)
 	mig->state = VFIO_DEVICE_STATE_RUNNING;
 	vfio_ap_mig_state_unlock(mig);
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_open);
 
 /**
  * vfio_ap_mig_close - the device is closed: end any session
@@ -824,6 +911,7 @@ void vfio_ap_mig_close(struct ap_matrix_mdev *matrix_mdev)
 	mig->opened = false;
 	vfio_ap_mig_state_unlock(mig);
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_close);
 
 /**
  * vfio_ap_mig_reset - VFIO_DEVICE_RESET: back to RUNNING, files disabled
@@ -846,3 +934,4 @@ void vfio_ap_mig_reset(struct ap_matrix_mdev *matrix_mdev)
 	spin_unlock(&mig->reset_lock);
 	vfio_ap_mig_state_unlock(mig);
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_reset);
