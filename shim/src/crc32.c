@@ -3,7 +3,7 @@
  * Shim rule: DUPLICATED. Bitwise-reflected CRC-32 (poly 0xedb88320) and
  * CRC-32C (Castagnoli, poly 0x82f63b78), table driven, one byte at a time.
  * As in the kernel, the running value is neither inverted on entry nor on
- * exit: standard CRC-32C is ~__crc32c_le(~0, p, len).
+ * exit: standard CRC-32C is ~crc32c(~0, p, len).
  */
 #include <pthread.h>
 
@@ -31,21 +31,22 @@ static void crc_tables_init(void)
 	crc_fill(crc32c_table, 0x82f63b78);
 }
 
-static u32 crc_run(const u32 *table, u32 crc, unsigned char const *p,
-		   size_t len)
+static u32 crc_run(const u32 *table, u32 crc, const void *buf, size_t len)
 {
+	const unsigned char *p = buf;
+
 	pthread_once(&crc_tables_once, crc_tables_init);
 	while (len--)
 		crc = table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
 	return crc;
 }
 
-u32 crc32_le(u32 crc, unsigned char const *p, size_t len)
+u32 crc32_le(u32 crc, const void *p, size_t len)
 {
 	return crc_run(crc32_table, crc, p, len);
 }
 
-u32 __crc32c_le(u32 crc, unsigned char const *p, size_t len)
+u32 crc32c(u32 crc, const void *p, size_t len)
 {
 	return crc_run(crc32c_table, crc, p, len);
 }

@@ -2,9 +2,11 @@
 /*
  * Shim rule: CUSTOMISED FAKE. The part of the VFIO core between a process
  * and a migration driver: the device fd, VFIO_DEVICE_FEATURE parsing and
- * the three migration features with the checks of drivers/vfio/vfio_main.c
- * (Linux 6.12), data fds installed like fd_install(), every other ioctl to
- * the driver. Written from the uAPI documentation and that behaviour.
+ * the migration features with the checks of drivers/vfio/vfio_main.c
+ * (Linux 7.3: MIGRATION, MIG_DEVICE_STATE, MIG_DATA_SIZE and the
+ * MIG_PRECOPY_INFOv2 opt-in, cleared again when the device is closed), data
+ * fds installed like fd_install(), every other ioctl to the driver. Written
+ * from the uAPI documentation and that behaviour.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -102,6 +104,21 @@ static int core_feature_migration(struct vfio_device *device, u32 flags,
 	return copy_to_user(arg, &mig, sizeof(mig)) ? -EFAULT : 0;
 }
 
+/* MIG_PRECOPY_INFOv2: SET only, no payload, PRE_COPY devices only. */
+static int core_feature_precopy_info_v2(struct vfio_device *device, u32 flags,
+					size_t argsz)
+{
+	int ret;
+
+	if (!(device->migration_flags & VFIO_MIGRATION_PRE_COPY))
+		return -EINVAL;
+	ret = vfio_check_feature(flags, argsz, VFIO_DEVICE_FEATURE_SET, 0);
+	if (ret != 1)
+		return ret;
+	device->precopy_info_v2 = 1;
+	return 0;
+}
+
 static int core_feature(struct vfio_device *device,
 			struct vfio_device_feature __user *arg)
 {
@@ -129,6 +146,8 @@ static int core_feature(struct vfio_device *device,
 		return core_feature_mig_state(device, feature.flags, arg->data, argsz);
 	case VFIO_DEVICE_FEATURE_MIG_DATA_SIZE:
 		return core_feature_data_size(device, feature.flags, arg->data, argsz);
+	case VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2:
+		return core_feature_precopy_info_v2(device, feature.flags, argsz);
 	default:
 		if (!device->ops || !device->ops->device_feature)
 			return -ENOTTY;
@@ -153,8 +172,12 @@ static int core_device_release(struct inode *inode, struct file *filp)
 {
 	struct vfio_device *device = filp->private_data;
 
-	if (--device->open_count == 0 && device->ops && device->ops->close_device)
+	if (--device->open_count)
+		return 0;
+	if (device->ops && device->ops->close_device)
 		device->ops->close_device(device);
+	/* vfio_df_device_last_close(): the opt-in ends with the open */
+	device->precopy_info_v2 = 0;
 	return 0;
 }
 
@@ -196,10 +219,12 @@ static int core_call_feature(int devfd, u32 flags, void *data, size_t len)
 		return -EINVAL;
 	hdr->argsz = sizeof(*hdr) + len;
 	hdr->flags = flags;
-	memcpy(hdr->data, data, len);
+	if (len)
+		memcpy(hdr->data, data, len);
 	if (shim_sys_ioctl(devfd, VFIO_DEVICE_FEATURE, hdr) < 0)
 		return -errno;
-	memcpy(data, hdr->data, len);
+	if (len)
+		memcpy(data, hdr->data, len);
 	return 0;
 }
 
@@ -259,17 +284,34 @@ int shim_vfio_reset(int devfd)
 	return shim_sys_ioctl(devfd, VFIO_DEVICE_RESET, NULL) < 0 ? -errno : 0;
 }
 
-int shim_vfio_precopy_info(int datafd, u64 *initial_bytes, u64 *dirty_bytes)
+int shim_vfio_set_precopy_v2(int devfd)
+{
+	return core_call_feature(devfd, VFIO_DEVICE_FEATURE_SET |
+				 VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2, NULL, 0);
+}
+
+int shim_vfio_precopy_info_flags(int datafd, u32 *flags, u64 *initial_bytes,
+				 u64 *dirty_bytes)
 {
 	struct vfio_precopy_info info = { .argsz = sizeof(info) };
 
+	if (flags)
+		info.flags = *flags;
 	if (shim_sys_ioctl(datafd, VFIO_MIG_GET_PRECOPY_INFO, &info) < 0)
 		return -errno;
+	if (flags)
+		*flags = info.flags;
 	if (initial_bytes)
 		*initial_bytes = info.initial_bytes;
 	if (dirty_bytes)
 		*dirty_bytes = info.dirty_bytes;
 	return 0;
+}
+
+int shim_vfio_precopy_info(int datafd, u64 *initial_bytes, u64 *dirty_bytes)
+{
+	return shim_vfio_precopy_info_flags(datafd, NULL, initial_bytes,
+					    dirty_bytes);
 }
 
 static const char *const state_names[VFIO_DEVICE_STATE_NR] = {

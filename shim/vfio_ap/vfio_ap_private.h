@@ -41,6 +41,8 @@ struct ap_matrix {
  * @shadow_apcb: what its guest has (its APCB)
  * @kvm: the guest, or NULL
  * @mig: VFIO migration state (vfio_ap_migration.c)
+ * @cfg_generation: bumped, under mdevs_lock, by every change of the guest's
+ *		    AP configuration or of the queues behind it
  */
 struct ap_matrix_mdev {
 	struct vfio_device vdev;
@@ -48,6 +50,7 @@ struct ap_matrix_mdev {
 	struct ap_matrix shadow_apcb;
 	struct kvm *kvm;
 	struct vfio_ap_migration mig;
+	u64 cfg_generation;
 };
 
 #endif /* _VFIO_AP_PRIVATE_H_ */

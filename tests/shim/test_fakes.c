@@ -19,6 +19,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/mutex.h>
+#include <linux/poll.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
@@ -27,6 +28,7 @@
 #include <shim/bug.h>
 #include <shim/lock.h>
 #include <shim/log.h>
+#include <shim/poll.h>
 #include <shim/slab.h>
 #include <shim/uaccess.h>
 #include <shim/vfio.h>
@@ -482,15 +484,149 @@ static void test_vfio_core_feature_ioctl(void **state)
 	assert_int_equal(f.data.releases, 1);
 	shim_uaccess_reset();
 
+	/* PRECOPY_INFOv2: refused without PRE_COPY, SET only, until last close */
+	assert_int_equal(shim_vfio_set_precopy_v2(devfd), -EINVAL);
+	f.vdev.migration_flags |= VFIO_MIGRATION_PRE_COPY;
+	feat->argsz = sizeof(*feat);
+	feat->flags = VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2;
+	assert_int_equal(shim_sys_ioctl(devfd, VFIO_DEVICE_FEATURE, feat), -1);
+	assert_int_equal(errno, EINVAL);
+	feat->flags = VFIO_DEVICE_FEATURE_PROBE | VFIO_DEVICE_FEATURE_SET |
+		      VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2;
+	assert_int_equal(shim_sys_ioctl(devfd, VFIO_DEVICE_FEATURE, feat), 0);
+	assert_int_equal(f.vdev.precopy_info_v2, 0);
+	assert_int_equal(shim_vfio_set_precopy_v2(devfd), 0);
+	assert_int_equal(f.vdev.precopy_info_v2, 1);
+
 	assert_int_equal(shim_vfio_reset(devfd), 0);
 	assert_int_equal(f.resets, 1);
 	assert_int_equal(shim_vfio_precopy_info(devfd, NULL, NULL), -ENOTTY);
 	assert_int_equal(shim_sys_close(devfd), 0);
 	assert_int_equal(f.closes, 0);
+	assert_int_equal(f.vdev.precopy_info_v2, 1);	/* devfd2 still open */
 	assert_int_equal(shim_sys_close(devfd2), 0);
 	assert_int_equal(f.closes, 1);
+	assert_int_equal(f.vdev.precopy_info_v2, 0);
 	assert_int_equal(shim_sys_close(keep), 0);
 	assert_int_equal(f.data.releases, 2);
+}
+
+/* Tests vfio_check_precopy_ioctl(): 7.3's checks, flags zeroed only with v2. */
+static void test_vfio_check_precopy_ioctl(void **state)
+{
+	struct vfio_device vdev = {};
+	struct vfio_precopy_info in = { .argsz = sizeof(in), .flags = 0xdead };
+	struct vfio_precopy_info info;
+
+	assert_int_equal(vfio_check_precopy_ioctl(&vdev, VFIO_DEVICE_RESET,
+						  (unsigned long)&in, &info), -ENOTTY);
+	assert_int_equal(vfio_check_precopy_ioctl(&vdev, VFIO_MIG_GET_PRECOPY_INFO,
+						  0, &info), -EFAULT);
+	in.argsz = 23;
+	assert_int_equal(vfio_check_precopy_ioctl(&vdev, VFIO_MIG_GET_PRECOPY_INFO,
+						  (unsigned long)&in, &info), -EINVAL);
+	in.argsz = sizeof(in);
+	assert_int_equal(vfio_check_precopy_ioctl(&vdev, VFIO_MIG_GET_PRECOPY_INFO,
+						  (unsigned long)&in, &info), 0);
+	assert_int_equal(info.flags, 0xdead);		/* v1: left as given */
+	vdev.precopy_info_v2 = 1;
+	assert_int_equal(vfio_check_precopy_ioctl(&vdev, VFIO_MIG_GET_PRECOPY_INFO,
+						  (unsigned long)&in, &info), 0);
+	assert_int_equal(info.flags, 0);
+}
+
+/* Tests kzalloc_obj()/kmalloc_objs(): typed, zeroed, gfp optional, failable. */
+static void test_typed_allocators(void **state)
+{
+	struct big { u64 a[5]; } *p, *arr;
+	long live = shim_slab_live();
+
+	p = kzalloc_obj(*p, GFP_KERNEL_ACCOUNT);
+	assert_non_null(p);
+	assert_int_equal(p->a[4], 0);
+	kfree(p);
+	p = kzalloc_obj(struct big);		/* GFP_KERNEL by default */
+	assert_non_null(p);
+	kfree(p);
+	arr = kmalloc_objs(*arr, 3);
+	assert_non_null(arr);
+	kfree(arr);
+	shim_slab_fail_nth(1);
+	assert_null(kzalloc_obj(*p));
+	shim_slab_reset();
+	assert_int_equal(shim_slab_live(), live);
+}
+
+/* A file with a wait queue: readable while @ready. */
+struct poll_fake {
+	wait_queue_head_t wq;
+	int ready;
+	int polls;
+};
+
+static __poll_t poll_fake_poll(struct file *filp, struct poll_table_struct *pt)
+{
+	struct poll_fake *pf = filp->private_data;
+
+	pf->polls++;
+	poll_wait(filp, &pf->wq, pt);
+	return __atomic_load_n(&pf->ready, __ATOMIC_ACQUIRE) ? EPOLLIN | EPOLLRDNORM : 0;
+}
+
+static const struct file_operations poll_fake_fops = {
+	.poll = poll_fake_poll,
+};
+
+static void *poll_fake_waker(void *arg)
+{
+	struct poll_fake *pf = arg;
+
+	__atomic_store_n(&pf->ready, 1, __ATOMIC_RELEASE);
+	wake_up_interruptible(&pf->wq);
+	return NULL;
+}
+
+/* Tests poll_wait() recording, wake-up counting and poll(2) on a shim fd. */
+static void test_poll_and_wait_queues(void **state)
+{
+	struct poll_fake pf = {};
+	struct shim_poll_rec rec;
+	struct fake_data d = {};
+	struct file *f;
+	pthread_t th;
+	int fd;
+
+	init_waitqueue_head(&pf.wq);
+	f = anon_inode_getfile("p", &poll_fake_fops, &pf, O_RDONLY);
+	assert_false(IS_ERR(f));
+	/* the table records the queue and its count at that moment */
+	shim_poll_rec_init(&rec);
+	assert_int_equal(shim_vfs_poll(f, &rec.pt), 0);
+	assert_int_equal(rec.nr, 1);
+	assert_ptr_equal(rec.wq[0], &pf.wq);
+	assert_int_equal(rec.seen[0], 0);
+	wake_up(&pf.wq);
+	wake_up_interruptible(&pf.wq);
+	assert_int_equal(shim_wait_wakeups(&pf.wq), 2);
+	/* no table: nothing recorded, still asked */
+	assert_int_equal(shim_vfs_poll(f, NULL), 0);
+	fd = shim_fd_install(f);
+	assert_true(fd >= 0);
+	assert_int_equal(shim_sys_poll(fd, EPOLLIN, 0), 0);
+	assert_int_equal(shim_sys_poll(fd, EPOLLIN, 10), 0);	/* timed out */
+	/* a sleeper with no limit is woken by another thread */
+	assert_int_equal(pthread_create(&th, NULL, poll_fake_waker, &pf), 0);
+	assert_int_equal(shim_sys_poll(fd, EPOLLIN, -1), EPOLLIN);
+	pthread_join(th, NULL);
+	assert_int_equal(shim_sys_poll(fd, EPOLLOUT, 0), 0);	/* not asked for */
+	assert_int_equal(shim_sys_close(fd), 0);
+	assert_int_equal(shim_sys_poll(fd, EPOLLIN, 0), -1);
+	assert_int_equal(errno, EBADF);
+	/* a file without ->poll is always ready */
+	f = anon_inode_getfile("q", &fake_fops, &d, O_RDONLY);
+	assert_int_equal(shim_vfs_poll(f, NULL), DEFAULT_POLLMASK);
+	fput(f);
+	assert_int_equal(d.releases, 1);
 }
 
 int main(void)
@@ -504,6 +640,9 @@ int main(void)
 		cmocka_unit_test(test_fput_and_fd_table),
 		cmocka_unit_test(test_anon_inode_getfile_enomem),
 		cmocka_unit_test(test_vfio_core_feature_ioctl),
+		cmocka_unit_test(test_vfio_check_precopy_ioctl),
+		cmocka_unit_test(test_typed_allocators),
+		cmocka_unit_test(test_poll_and_wait_queues),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,7 +2,8 @@
 /*
  * Shim rule: DUPLICATED (shim/src/crc32.c). Reflected CRC-32 and CRC-32C
  * with the kernel's semantics: the caller passes the running value and
- * does any pre/post inversion itself (no inversion inside).
+ * does any pre/post inversion itself (no inversion inside). Linux 7.3's
+ * signatures: crc32c() is the library function (__crc32c_le() is gone).
  */
 #ifndef _LINUX_CRC32_H
 #define _LINUX_CRC32_H
@@ -10,12 +11,12 @@
 #include <linux/compiler.h>
 #include <linux/types.h>
 
-u32 __pure crc32_le(u32 crc, unsigned char const *p, size_t len);
-u32 __pure __crc32c_le(u32 crc, unsigned char const *p, size_t len);
+u32 crc32_le(u32 crc, const void *p, size_t len);
+u32 crc32c(u32 crc, const void *p, size_t len);
 
-static inline u32 crc32c(u32 crc, const void *address, unsigned int length)
+static inline u32 crc32(u32 crc, const void *p, size_t len)
 {
-	return __crc32c_le(crc, address, length);
+	return crc32_le(crc, p, len);
 }
 
 #endif /* _LINUX_CRC32_H */

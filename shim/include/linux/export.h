@@ -7,6 +7,5 @@
 #define EXPORT_SYMBOL_GPL(sym)
 #define EXPORT_SYMBOL_NS(sym, ns)
 #define EXPORT_SYMBOL_NS_GPL(sym, ns)
-#define EXPORT_SYMBOL_IF_KUNIT(sym)
 
 #endif /* _LINUX_EXPORT_H */

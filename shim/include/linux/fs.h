@@ -5,7 +5,8 @@
  * f_count) and the VFS behaviour around it: the FMODE_* bits as the real
  * alloc_file/stream_open set them, fput() calling ->release on the last
  * reference, and read/write/pread/pwrite/llseek/ioctl through shim_vfs_*()
- * (<shim/vfs.h>) with the real VFS checks (-EBADF, -ESPIPE, ...).
+ * (<shim/vfs.h>) with the real VFS checks (-EBADF, -ESPIPE, ...), and
+ * ->poll through shim_vfs_poll()/shim_sys_poll() (shim/src/poll.c).
  * Unlike the kernel, the last fput() releases at once instead of at return
  * to userspace: stricter, a use after fput shows up under ASan.
  */
@@ -45,6 +46,7 @@ struct inode {
 };
 
 struct file;
+struct poll_table_struct;
 
 struct file_operations {
 	struct module *owner;
@@ -53,6 +55,7 @@ struct file_operations {
 			loff_t *pos);
 	ssize_t (*write)(struct file *file, const char __user *buf, size_t len,
 			 loff_t *pos);
+	__poll_t (*poll)(struct file *file, struct poll_table_struct *pt);
 	long (*unlocked_ioctl)(struct file *file, unsigned int cmd,
 			       unsigned long arg);
 	long (*compat_ioctl)(struct file *file, unsigned int cmd,

@@ -16,4 +16,8 @@
 #define GFP_NOWAIT		((gfp_t)0x800u)
 #define GFP_KERNEL_ACCOUNT	(GFP_KERNEL | __GFP_ACCOUNT)
 
+/* Linux 7.3: the flags of an optional argument, GFP_KERNEL when absent. */
+#define __default_gfp(a, b, ...)	b
+#define default_gfp(...)	__default_gfp(, ##__VA_ARGS__, GFP_KERNEL)
+
 #endif /* __LINUX_GFP_H */

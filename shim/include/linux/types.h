@@ -42,6 +42,7 @@ typedef __s64 s64;
 
 typedef unsigned int __bitwise gfp_t;
 typedef unsigned int __bitwise fmode_t;
+typedef unsigned int __bitwise __poll_t;
 typedef u64 phys_addr_t;
 
 #define DECLARE_BITMAP(name, bits) \

@@ -25,6 +25,9 @@ loff_t shim_vfs_llseek(struct file *file, loff_t offset, int whence);
 /* ioctl(2): -ENOTTY without ->unlocked_ioctl or on -ENOIOCTLCMD. */
 long shim_vfs_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 
+/* vfs_poll(): ->poll with @pt (may be NULL), DEFAULT_POLLMASK without one. */
+__poll_t shim_vfs_poll(struct file *file, struct poll_table_struct *pt);
+
 /* Make a file with @fops the way a driver's open would find it. */
 struct file *shim_file_alloc(const struct file_operations *fops, void *priv,
 			     int flags);
@@ -44,5 +47,11 @@ ssize_t shim_sys_pwrite(int fd, const void *buf, size_t len, loff_t pos);
 loff_t shim_sys_lseek(int fd, loff_t offset, int whence);
 int shim_sys_ioctl(int fd, unsigned int cmd, void *arg);
 int shim_sys_close(int fd);
+/*
+ * poll(2) on one fd: the mask of @events (EPOLLERR and EPOLLHUP always
+ * included) that is ready, waiting up to @timeout_ms (-1: no limit, 0: just
+ * ask) on the wait queue the file's ->poll named; 0 on timeout.
+ */
+int shim_sys_poll(int fd, __poll_t events, int timeout_ms);
 
 #endif /* SHIM_VFS_H */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
- * Shim rule: DUPLICATED. The parts of the VFIO uAPI (Linux 6.12
+ * Shim rule: DUPLICATED. The parts of the VFIO uAPI (Linux 7.3
  * include/uapi/linux/vfio.h) that migration uses: device feature ioctl,
  * migration states and flags, PRE_COPY info, data size, reset. Every
  * number here is ABI; tests/shim/test_uapi.c checks them.
@@ -59,6 +59,7 @@ enum vfio_device_mig_state {
 struct vfio_precopy_info {
 	__u32 argsz;
 	__u32 flags;
+#define VFIO_PRECOPY_INFO_REINIT (1 << 0) /* output - new initial data is present */
 	__aligned_u64 initial_bytes;
 	__aligned_u64 dirty_bytes;
 };
@@ -70,5 +71,11 @@ struct vfio_device_feature_mig_data_size {
 };
 
 #define VFIO_DEVICE_FEATURE_MIG_DATA_SIZE 9
+
+/*
+ * SET (no payload): VFIO_MIG_GET_PRECOPY_INFO's flags become a valid output
+ * field (VFIO_PRECOPY_INFO_REINIT); until the device is closed.
+ */
+#define VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2  12
 
 #endif /* _UAPIVFIO_H */
