@@ -16,6 +16,7 @@
 #include "vfio_ap_mig_rules.h"
 #include "vfio_ap_mig_stream.h"
 
+#include "apmig_codes.h"
 #include "apmig_output.h"
 
 int apmig_vfail(const char *what, const char *fmt, va_list ap)
@@ -224,8 +225,9 @@ struct json_object *apmig_json_ids(const unsigned long *bitmap)
 struct json_object *apmig_json_problem(const struct vfio_ap_mig_problem *p)
 {
 	struct json_object *obj = json_object_new_object();
-	bool dom = p->what == VFIO_AP_MIG_CHAR_CONTROL_DOMAIN;
-	char line[256], apqn[8];
+	bool dom = apmig_char_is_domain(p->what);
+	const char *key = apmig_char_key(p->what);
+	char line[VFIO_AP_MIG_PROBLEM_LEN], apqn[8];
 
 	vfio_ap_mig_format_problem(p, line, sizeof(line));
 	json_object_object_add(obj, "apqn", dom ? NULL :
@@ -234,7 +236,7 @@ struct json_object *apmig_json_problem(const struct vfio_ap_mig_problem *p)
 			       dom ? json_object_new_int(p->id) : NULL);
 	json_object_object_add(obj, "code", json_object_new_int(p->what));
 	json_object_object_add(obj, "characteristic",
-			       json_object_new_string(vfio_ap_mig_char_key(p->what)));
+			       key ? json_object_new_string(key) : NULL);
 	json_object_object_add(obj, "source", json_object_new_uint64(p->source));
 	json_object_object_add(obj, "target", json_object_new_uint64(p->target));
 	json_object_object_add(obj, "message", json_object_new_string(line));

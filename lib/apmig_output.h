@@ -107,9 +107,10 @@ void apmig_print_ids(FILE *f, const unsigned long *bitmap, int digits);
 struct json_object *apmig_json_ids(const unsigned long *bitmap);
 
 /*
- * One compatibility problem as the stable --json object of `apmig check`
- * and `apmig migrate`: apqn or control_domain, code, characteristic,
- * source, target, message. The caller owns the object.
+ * One problem or guest-visible change the rules reported, as the stable
+ * --json object of `apmig check` and `apmig migrate`: apqn or
+ * control_domain, code, characteristic (apmig_char_key()), source, target,
+ * message. The caller owns the object.
  */
 struct json_object *apmig_json_problem(const struct vfio_ap_mig_problem *p);
 

@@ -22,6 +22,8 @@
 #include "vfio_ap_mig_stream_vectors.h"
 #include "vector_text.h"
 
+#include "apmig_config.h"
+
 #define NR_VECTORS (sizeof(vfio_ap_mig_vectors) / sizeof(vfio_ap_mig_vectors[0]))
 
 static const struct vfio_ap_mig_vector *vector(const char *name)
@@ -378,25 +380,43 @@ static void test_decoder_release_frees_everything(void **state)
 	assert_int_equal(shim_slab_live(), live);
 }
 
-/* Tests that take_config moves the configuration out exactly once. */
-static void test_decoder_take_config_moves_once(void **state)
+/*
+ * Tests that apmig_config_copy() takes the decoder's configuration out as
+ * a copy of its own: equal, and still valid once the decoder is released.
+ */
+static void test_config_copy_from_decoder(void **state)
 {
 	const struct vfio_ap_mig_vector *v = vector("precopy_changed");
+	struct vfio_ap_mig_config cfg, bad = { .nr_queues = 1 };
+	long live = shim_slab_live();
 	struct vfio_ap_mig_decoder dec;
-	struct vfio_ap_mig_config cfg;
-
-	vfio_ap_mig_decoder_init(&dec);
-	assert_null(vfio_ap_mig_decoder_config(&dec));
-	assert_int_equal(vfio_ap_mig_decoder_take_config(&dec, &cfg), -ENODATA);
-	vfio_ap_mig_decoder_release(&dec);
 
 	assert_int_equal(decode(&dec, v->data, v->len, 7, NULL), 0);
-	assert_int_equal(vfio_ap_mig_decoder_take_config(&dec, &cfg), 0);
+	assert_int_equal(apmig_config_copy(&cfg, vfio_ap_mig_decoder_config(&dec)), 0);
+	assert_true(vfio_ap_mig_config_equal(&cfg, vfio_ap_mig_decoder_config(&dec)));
+	assert_ptr_not_equal(cfg.queues, vfio_ap_mig_decoder_config(&dec)->queues);
+	vfio_ap_mig_decoder_release(&dec);
 	assert_int_equal(cfg.nr_queues, 8);	/* the changed one, record 1 */
 	assert_int_equal(cfg.queues[7].apqn, 0xffff);
-	assert_null(vfio_ap_mig_decoder_config(&dec));
-	assert_int_equal(vfio_ap_mig_decoder_take_config(&dec, &cfg), -ENODATA);
-	vfio_ap_mig_decoder_release(&dec);
+	vfio_ap_mig_config_free(&cfg);
+
+	/* a queue count without queues: refused, the copy left empty */
+	assert_int_equal(apmig_config_copy(&cfg, &bad), -EINVAL);
+	assert_int_equal(cfg.nr_queues, 0);
+	assert_null(cfg.queues);
+	assert_int_equal(shim_slab_live(), live);
+}
+
+/* Tests that an empty configuration (masks only) copies without queues. */
+static void test_config_copy_empty(void **state)
+{
+	struct vfio_ap_mig_config src = { 0 }, cfg;
+
+	set_bit_inv(3, src.apm);
+	set_bit_inv(9, src.adm);
+	assert_int_equal(apmig_config_copy(&cfg, &src), 0);
+	assert_true(vfio_ap_mig_config_equal(&cfg, &src));
+	assert_null(cfg.queues);
 	vfio_ap_mig_config_free(&cfg);
 }
 
@@ -426,7 +446,7 @@ static void test_encode_config_max_round_trip_identical(void **state)
 		assert_int_equal(decode(&dec, a, len, chunks[i], &events), 0);
 		assert_int_equal(events, 1);
 		assert_true(vfio_ap_mig_config_equal(vfio_ap_mig_decoder_config(&dec), &cfg));
-		assert_int_equal(vfio_ap_mig_decoder_take_config(&dec, &out), 0);
+		assert_int_equal(apmig_config_copy(&out, vfio_ap_mig_decoder_config(&dec)), 0);
 		vfio_ap_mig_decoder_release(&dec);
 		memset(b, 0, len);
 		assert_int_equal(vfio_ap_mig_encode_config(&out, 0, VFIO_AP_MIG_REC_FINAL,
@@ -559,7 +579,7 @@ static void test_encode_config_refusals(void **state)
 	size_t size;
 
 	assert_int_equal(decode(&dec, v->data, v->len, 0, NULL), 0);
-	assert_int_equal(vfio_ap_mig_decoder_take_config(&dec, &cfg), 0);
+	assert_int_equal(apmig_config_copy(&cfg, vfio_ap_mig_decoder_config(&dec)), 0);
 	vfio_ap_mig_decoder_release(&dec);
 	size = vfio_ap_mig_config_record_size(cfg.nr_queues);
 	assert_int_equal(size, v->len);
@@ -668,10 +688,10 @@ static void test_config_equal_detects_each_difference(void **state)
 	struct vfio_ap_mig_decoder dec;
 
 	assert_int_equal(decode(&dec, v->data, v->len, 0, NULL), 0);
-	assert_int_equal(vfio_ap_mig_decoder_take_config(&dec, &a), 0);
+	assert_int_equal(apmig_config_copy(&a, vfio_ap_mig_decoder_config(&dec)), 0);
 	vfio_ap_mig_decoder_release(&dec);
 	assert_int_equal(decode(&dec, v->data, v->len, 0, NULL), 0);
-	assert_int_equal(vfio_ap_mig_decoder_take_config(&dec, &b), 0);
+	assert_int_equal(apmig_config_copy(&b, vfio_ap_mig_decoder_config(&dec)), 0);
 	vfio_ap_mig_decoder_release(&dec);
 
 	assert_true(vfio_ap_mig_config_equal(&a, &b));
@@ -711,7 +731,8 @@ int main(void)
 		cmocka_unit_test(test_decoder_feed_allocates_after_header_check),
 		cmocka_unit_test(test_decoder_feed_alloc_failure),
 		cmocka_unit_test(test_decoder_release_frees_everything),
-		cmocka_unit_test(test_decoder_take_config_moves_once),
+		cmocka_unit_test(test_config_copy_from_decoder),
+		cmocka_unit_test(test_config_copy_empty),
 		cmocka_unit_test(test_encode_config_max_round_trip_identical),
 		cmocka_unit_test(test_config_alloc_queue_bound),
 		cmocka_unit_test(test_decoder_feed_queue_count_checked_before_alloc),

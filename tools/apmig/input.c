@@ -9,6 +9,7 @@
 
 #include "vfio_ap_mig_stream.h"
 
+#include "apmig_config.h"
 #include "apmig_output.h"
 
 #include "input.h"
@@ -102,7 +103,9 @@ int apmig_read_stream(const char *what, const char *path,
 	if (n >= 0)
 		n = vfio_ap_mig_decoder_finish(&dec);
 	if (n >= 0)
-		n = vfio_ap_mig_decoder_take_config(&dec, cfg);
+		n = vfio_ap_mig_decoder_config(&dec) ?
+		    apmig_config_copy(cfg, vfio_ap_mig_decoder_config(&dec)) :
+		    -ENODATA;
 	if (n < 0)
 		ret = apmig_fail(what, "%s: %s", path,
 				 dec.error ? vfio_ap_mig_decoder_errmsg(&dec) :
