@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests of the compatibility rules (vfio_ap_mig_rules.c) compiled
- * unchanged against shim/: every rule accepted and refused, several problems
- * in one pass, control domains, boundaries and lookup errors.
+ * unchanged against shim/: every rule accepted and refused, guest-visible
+ * changes, the target mdev's queues and control domains missing and extra,
+ * several problems in one pass, boundaries and lookup errors; and the
+ * tool's --json keys of the codes (lib/apmig_codes.c).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -18,6 +20,8 @@
 
 #include "vfio_ap_mig_rules.h"
 #include "vfio_ap_mig_stream.h"
+
+#include "apmig_codes.h"
 
 /* A CEX8 in CCA mode with the usual facilities, full native, bs 0. */
 #define GR2_CEX8_CCA	(VFIO_AP_MIG_GR2_APSC | VFIO_AP_MIG_GR2_AP4KM | \
@@ -100,10 +104,17 @@ static void src_build(struct vfio_ap_mig_config *cfg, const int *apids,
 	}
 }
 
-/* Make every APQN of @cfg present, bound and free on the target with @gr2. */
+/*
+ * Make every APQN of @cfg present, bound and free on the target with @gr2,
+ * and the target mdev give exactly the source guest's configuration.
+ */
 static void tgt_mirror(struct fixture *f, u64 gr2)
 {
 	u32 i;
+
+	memcpy(f->tgt.apm, f->src.apm, sizeof(f->tgt.apm));
+	memcpy(f->tgt.aqm, f->src.aqm, sizeof(f->tgt.aqm));
+	memcpy(f->tgt.adm, f->src.adm, sizeof(f->tgt.adm));
 
 	for (i = 0; i < f->src.nr_queues; i++) {
 		struct vfio_ap_mig_target_queue *tq =
@@ -112,6 +123,8 @@ static void tgt_mirror(struct fixture *f, u64 gr2)
 		tq->exists = true;
 		tq->bound = true;
 		tq->in_use = false;
+		tq->unconfigured = false;
+		tq->checkstopped = false;
 		tq->gr2 = gr2;
 	}
 }
@@ -163,6 +176,19 @@ static void assert_problem(const struct vfio_ap_mig_problem *p,
 	assert_int_equal(p->id, id);
 	assert_int_equal(p->source, source);
 	assert_int_equal(p->target, target);
+	assert_false(p->change);
+}
+
+/* A guest-visible change: reported like a problem, flagged, not counted. */
+static void assert_change(const struct vfio_ap_mig_problem *p,
+			  enum vfio_ap_mig_char what, u16 id, u64 source,
+			  u64 target)
+{
+	assert_int_equal(p->what, what);
+	assert_int_equal(p->id, id);
+	assert_int_equal(p->source, source);
+	assert_int_equal(p->target, target);
+	assert_true(p->change);
 }
 
 static const char *fmt(const struct vfio_ap_mig_problem *p)
@@ -219,7 +245,7 @@ static void test_check_configured(void **state)
 	assert_problem(&f->rec->p[0], VFIO_AP_MIG_CHAR_CONFIGURED, 0x0304, 1, 0);
 	assert_string_equal(fmt(&f->rec->p[0]),
 			    "queue 03.0004: configuration: adapter or domain not in the target's AP configuration");
-	assert_string_equal(vfio_ap_mig_char_key(VFIO_AP_MIG_CHAR_CONFIGURED), "configured");
+	assert_string_equal(apmig_char_key(VFIO_AP_MIG_CHAR_CONFIGURED), "configured");
 }
 
 /* Tests that a queue not bound to vfio_ap is refused, a bound one accepted. */
@@ -336,10 +362,17 @@ static void test_check_ap_type(void **state)
 
 	assert_int_equal(check_one(f, with_type(GR2_CEX8_CCA, 13),
 				   with_type(GR2_CEX8_CCA, 13)), 0);
+	assert_int_equal(f->rec->n, 0);
+	/* newer: accepted, but the guest sees it (a change, not a problem) */
 	assert_int_equal(check_one(f, with_type(GR2_CEX8_CCA, 13),
 				   with_type(GR2_CEX8_CCA, 14)), 0);
+	assert_int_equal(f->rec->n, 1);
+	assert_change(&f->rec->p[0], VFIO_AP_MIG_CHAR_AP_TYPE, 0x0304, 13, 14);
+	assert_string_equal(fmt(&f->rec->p[0]),
+			    "queue 03.0004: AP type: source CEX7 (13), target CEX8 (14) is newer, the guest re-probes the card");
 	assert_int_equal(check_one(f, with_type(GR2_CEX8_CCA, 0),
 				   with_type(GR2_CEX8_CCA, 255)), 0);
+	assert_change(&f->rec->p[0], VFIO_AP_MIG_CHAR_AP_TYPE, 0x0304, 0, 255);
 	assert_int_equal(check_one(f, with_type(GR2_CEX8_CCA, 13),
 				   with_type(GR2_CEX8_CCA, 12)), 1);
 	assert_problem(&f->rec->p[0], VFIO_AP_MIG_CHAR_AP_TYPE, 0x0304, 13, 12);
@@ -368,10 +401,18 @@ static void test_check_class(void **state)
 				   with_class(GR2_CEX8_CCA, full)), 0);
 	assert_int_equal(check_one(f, with_class(GR2_CEX8_CCA, sl),
 				   with_class(GR2_CEX8_CCA, sl)), 0);
+	assert_int_equal(f->rec->n, 0);
+	/* stateless only -> full native: accepted, a guest-visible change */
 	assert_int_equal(check_one(f, with_class(GR2_CEX8_CCA, sl),
 				   with_class(GR2_CEX8_CCA, full)), 0);
+	assert_int_equal(f->rec->n, 1);
+	assert_change(&f->rec->p[0], VFIO_AP_MIG_CHAR_CLASS, 0x0304, sl, full);
+	assert_string_equal(fmt(&f->rec->p[0]),
+			    "queue 03.0004: class: source stateless only (0x40), target full native (0x80) differs, the guest re-probes the card");
 	assert_int_equal(check_one(f, with_class(GR2_CEX8_CCA, full),
 				   with_class(GR2_CEX8_CCA, full | sl)), 0);
+	assert_change(&f->rec->p[0], VFIO_AP_MIG_CHAR_CLASS, 0x0304, full,
+		      full | sl);
 	assert_int_equal(check_one(f, with_class(GR2_CEX8_CCA, full),
 				   with_class(GR2_CEX8_CCA, sl)), 1);
 	assert_problem(&f->rec->p[0], VFIO_AP_MIG_CHAR_CLASS, 0x0304, 0x80, 0x40);
@@ -429,7 +470,8 @@ static void test_check_unmasked_bits_ignored(void **state)
 	struct fixture *f = *state;
 	const u64 noise = ~VFIO_AP_MIG_GR2_MASK;
 
-	/* nd, ml, qd and reserved bits differ: still compatible */
+	assert_int_equal(VFIO_AP_MIG_GR2_MASK & 0xfff, 0xf00);	/* ml only */
+	/* nd, qd and reserved bits differ: still compatible */
 	assert_int_equal(check_one(f, GR2_CEX8_CCA, GR2_CEX8_CCA | noise), 0);
 	/* a raw source GR2 is masked too */
 	f->src.queues[0].gr2 = GR2_CEX8_CCA | noise;
@@ -450,8 +492,8 @@ static void test_check_every_problem_one_queue(void **state)
 	f->rec->n = 0;
 	assert_int_equal(vfio_ap_mig_check(&f->src, &f->tgt, record, f->rec), 12);
 	assert_int_equal(f->rec->n, 12);
-	assert_problem(&f->rec->p[0], VFIO_AP_MIG_CHAR_BINDING, 0x0304, 1, 0);
-	assert_problem(&f->rec->p[1], VFIO_AP_MIG_CHAR_OWNER, 0x0304, 1, 0);
+	assert_problem(&f->rec->p[0], VFIO_AP_MIG_CHAR_OWNER, 0x0304, 1, 0);
+	assert_problem(&f->rec->p[1], VFIO_AP_MIG_CHAR_BINDING, 0x0304, 1, 0);
 	assert_problem(&f->rec->p[2], VFIO_AP_MIG_CHAR_MODE, 0x0304, 4, 1);
 	assert_problem(&f->rec->p[3], VFIO_AP_MIG_CHAR_APSC, 0x0304, 1, 0);
 	assert_problem(&f->rec->p[4], VFIO_AP_MIG_CHAR_AP4KM, 0x0304, 1, 0);
@@ -474,7 +516,7 @@ static void test_check_many_queues_all_reported(void **state)
 	set_bit_inv(4, f->src.adm);
 	set_bit_inv(0x2a, f->src.adm);
 	tgt_mirror(f, GR2_CEX8_CCA);
-	set_bit_inv(0x2a, f->tgt.adm);
+	clear_bit_inv(4, f->tgt.adm);	/* the target mdev lacks it */
 	f->tgt_host->q[0x0304].gr2 = with_type(GR2_CEX8_CCA, 13);
 	f->tgt_host->q[0x032a].exists = false;
 	f->tgt_host->q[0x0504].in_use = true;
@@ -490,33 +532,46 @@ static void test_check_many_queues_all_reported(void **state)
 	assert_problem(&f->rec->p[4], VFIO_AP_MIG_CHAR_AP4KC, 0x052a, 1, 0);
 	assert_problem(&f->rec->p[5], VFIO_AP_MIG_CHAR_CONTROL_DOMAIN, 4, 1, 0);
 	assert_string_equal(fmt(&f->rec->p[5]),
-			    "control domain 0x0004: not available on target");
+			    "control domain 0x0004: in the source guest, not in the target mdev's guest");
 	assert_string_equal(fmt(&f->rec->p[3]),
 			    "queue 05.002a: binding: bound to vfio_ap on source, not on target");
 }
 
-/* Tests control domains: subsets accepted, each missing one reported. */
+/*
+ * Tests control domains both ways: each one of the source guest that the
+ * target mdev's guest lacks is code 14, each one it has in excess code 20.
+ */
 static void test_check_control_domains(void **state)
 {
 	struct fixture *f = *state;
 	int i;
 
 	src_build(&f->src, NULL, 0, NULL, 0, 0);
-	for (i = 0; i < VFIO_AP_MIG_IDS; i++)
-		set_bit_inv(i, f->tgt.adm);
 	set_bit_inv(0, f->src.adm);
 	set_bit_inv(255, f->src.adm);
 	set_bit_inv(64, f->src.adm);
+	memcpy(f->tgt.adm, f->src.adm, sizeof(f->tgt.adm));
 	assert_int_equal(vfio_ap_mig_check(&f->src, &f->tgt, record, f->rec), 0);
+	assert_int_equal(f->rec->n, 0);
+
+	/* a superset is not accepted any more: the guest would gain one */
+	set_bit_inv(63, f->tgt.adm);
+	assert_int_equal(vfio_ap_mig_check(&f->src, &f->tgt, record, f->rec), 1);
+	assert_problem(&f->rec->p[0], VFIO_AP_MIG_CHAR_EXTRA_CONTROL_DOMAIN,
+		       63, 0, 1);
+	assert_string_equal(fmt(&f->rec->p[0]),
+			    "control domain 0x003f: in the target mdev's guest, not in the source guest");
 
 	clear_bit_inv(0, f->tgt.adm);
 	clear_bit_inv(255, f->tgt.adm);
-	clear_bit_inv(63, f->tgt.adm);	/* not the source's: no problem */
-	assert_int_equal(vfio_ap_mig_check(&f->src, &f->tgt, record, f->rec), 2);
+	f->rec->n = 0;
+	assert_int_equal(vfio_ap_mig_check(&f->src, &f->tgt, record, f->rec), 3);
 	assert_problem(&f->rec->p[0], VFIO_AP_MIG_CHAR_CONTROL_DOMAIN, 0, 1, 0);
-	assert_problem(&f->rec->p[1], VFIO_AP_MIG_CHAR_CONTROL_DOMAIN, 255, 1, 0);
-	assert_string_equal(fmt(&f->rec->p[1]),
-			    "control domain 0x00ff: not available on target");
+	assert_problem(&f->rec->p[1], VFIO_AP_MIG_CHAR_EXTRA_CONTROL_DOMAIN,
+		       63, 0, 1);
+	assert_problem(&f->rec->p[2], VFIO_AP_MIG_CHAR_CONTROL_DOMAIN, 255, 1, 0);
+	assert_string_equal(fmt(&f->rec->p[2]),
+			    "control domain 0x00ff: in the source guest, not in the target mdev's guest");
 
 	/* every control domain missing: 256 problems */
 	memset(f->tgt.adm, 0, sizeof(f->tgt.adm));
@@ -525,7 +580,181 @@ static void test_check_control_domains(void **state)
 	f->rec->n = 0;
 	assert_int_equal(vfio_ap_mig_check(&f->src, &f->tgt, record, f->rec), 256);
 	for (i = 0; i < VFIO_AP_MIG_IDS; i++)
-		assert_int_equal(f->rec->p[i].id, i);
+		assert_problem(&f->rec->p[i], VFIO_AP_MIG_CHAR_CONTROL_DOMAIN,
+			       i, 1, 0);
+
+	/* and every one in excess: 256 more */
+	memset(f->src.adm, 0, sizeof(f->src.adm));
+	for (i = 0; i < VFIO_AP_MIG_IDS; i++)
+		set_bit_inv(i, f->tgt.adm);
+	f->rec->n = 0;
+	assert_int_equal(vfio_ap_mig_check(&f->src, &f->tgt, record, f->rec), 256);
+	for (i = 0; i < VFIO_AP_MIG_IDS; i++)
+		assert_problem(&f->rec->p[i],
+			       VFIO_AP_MIG_CHAR_EXTRA_CONTROL_DOMAIN, i, 0, 1);
+}
+
+/*
+ * Tests a source queue the target mdev's guest lacks: code 18 alone when the
+ * queue is fit otherwise; when it is another mdev's or not vfio_ap's, that
+ * reason is the problem and code 18 is not added.
+ */
+static void test_check_mdev_queue(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(check_one(f, GR2_CEX8_CCA, GR2_CEX8_CCA), 0);
+	clear_bit_inv(0x03, f->tgt.apm);
+	assert_int_equal(vfio_ap_mig_check(&f->src, &f->tgt, record, f->rec), 1);
+	assert_problem(&f->rec->p[0], VFIO_AP_MIG_CHAR_MDEV_QUEUE, 0x0304, 1, 0);
+	assert_string_equal(fmt(&f->rec->p[0]),
+			    "queue 03.0004: target mdev: in the source guest, not in the target mdev's guest");
+
+	/* the domain missing instead of the adapter: the same */
+	set_bit_inv(0x03, f->tgt.apm);
+	clear_bit_inv(0x04, f->tgt.aqm);
+	f->rec->n = 0;
+	assert_int_equal(vfio_ap_mig_check(&f->src, &f->tgt, record, f->rec), 1);
+	assert_problem(&f->rec->p[0], VFIO_AP_MIG_CHAR_MDEV_QUEUE, 0x0304, 1, 0);
+
+	f->tgt_host->q[0x0304].in_use = true;
+	f->rec->n = 0;
+	assert_int_equal(vfio_ap_mig_check(&f->src, &f->tgt, record, f->rec), 1);
+	assert_problem(&f->rec->p[0], VFIO_AP_MIG_CHAR_OWNER, 0x0304, 1, 0);
+
+	f->tgt_host->q[0x0304].in_use = false;
+	f->tgt_host->q[0x0304].bound = false;
+	f->rec->n = 0;
+	assert_int_equal(vfio_ap_mig_check(&f->src, &f->tgt, record, f->rec), 1);
+	assert_problem(&f->rec->p[0], VFIO_AP_MIG_CHAR_BINDING, 0x0304, 1, 0);
+
+	/* an unbound queue another mdev holds: both reasons, no code 18 */
+	f->tgt_host->q[0x0304].in_use = true;
+	f->rec->n = 0;
+	assert_int_equal(vfio_ap_mig_check(&f->src, &f->tgt, record, f->rec), 2);
+	assert_problem(&f->rec->p[0], VFIO_AP_MIG_CHAR_OWNER, 0x0304, 1, 0);
+	assert_problem(&f->rec->p[1], VFIO_AP_MIG_CHAR_BINDING, 0x0304, 1, 0);
+}
+
+/*
+ * Tests queues the target mdev's guest has and the source guest has not:
+ * code 19 each, after the source's queues, with no lookup; and both ways at
+ * once (the mdev prepared with another adapter).
+ */
+static void test_check_extra_queues(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(check_one(f, GR2_CEX8_CCA, GR2_CEX8_CCA), 0);
+	set_bit_inv(0x05, f->tgt.aqm);
+	set_bit_inv(0x07, f->tgt.apm);
+	f->tgt_host->lookups = 0;
+	assert_int_equal(vfio_ap_mig_check(&f->src, &f->tgt, record, f->rec), 3);
+	assert_int_equal(f->tgt_host->lookups, 1);
+	assert_problem(&f->rec->p[0], VFIO_AP_MIG_CHAR_EXTRA_QUEUE, 0x0305, 0, 1);
+	assert_problem(&f->rec->p[1], VFIO_AP_MIG_CHAR_EXTRA_QUEUE, 0x0704, 0, 1);
+	assert_problem(&f->rec->p[2], VFIO_AP_MIG_CHAR_EXTRA_QUEUE, 0x0705, 0, 1);
+	assert_string_equal(fmt(&f->rec->p[2]),
+			    "queue 07.0005: extra queue: in the target mdev's guest, not in the source guest");
+
+	/* adapter 03 swapped for 07: one missing, one extra */
+	memset(f->tgt.apm, 0, sizeof(f->tgt.apm));
+	memset(f->tgt.aqm, 0, sizeof(f->tgt.aqm));
+	set_bit_inv(0x07, f->tgt.apm);
+	set_bit_inv(0x04, f->tgt.aqm);
+	f->rec->n = 0;
+	assert_int_equal(vfio_ap_mig_check(&f->src, &f->tgt, record, f->rec), 2);
+	assert_problem(&f->rec->p[0], VFIO_AP_MIG_CHAR_MDEV_QUEUE, 0x0304, 1, 0);
+	assert_problem(&f->rec->p[1], VFIO_AP_MIG_CHAR_EXTRA_QUEUE, 0x0704, 0, 1);
+}
+
+/*
+ * Tests that a check-stopped target queue is ONE problem (code 16), however
+ * much else about it differs; and a deconfigured one ONE problem (code 15),
+ * even when it is check-stopped too.
+ */
+static void test_check_stopped_deconfigured_one_problem(void **state)
+{
+	struct fixture *f = *state;
+	struct vfio_ap_mig_target_queue *tq = &f->tgt_host->q[0x0304];
+
+	/* another mode, no facility, older type: many problems at first */
+	assert_true(check_one(f, GR2_CEX8_CCA, VFIO_AP_MIG_GR2_EP11) > 5);
+	tq->checkstopped = true;
+	tq->bound = false;
+	tq->in_use = true;
+	clear_bit_inv(0x03, f->tgt.apm);	/* and out of the mdev's guest */
+	f->rec->n = 0;
+	assert_int_equal(vfio_ap_mig_check(&f->src, &f->tgt, record, f->rec), 1);
+	assert_int_equal(f->rec->n, 1);
+	assert_problem(&f->rec->p[0], VFIO_AP_MIG_CHAR_CHECKSTOPPED, 0x0304, 0, 1);
+	assert_string_equal(fmt(&f->rec->p[0]),
+			    "queue 03.0004: check-stop: check-stopped on target");
+
+	tq->unconfigured = true;
+	f->rec->n = 0;
+	assert_int_equal(vfio_ap_mig_check(&f->src, &f->tgt, record, f->rec), 1);
+	assert_int_equal(f->rec->n, 1);
+	assert_problem(&f->rec->p[0], VFIO_AP_MIG_CHAR_CONFIGURED, 0x0304, 1, 0);
+
+	/* a missing queue is one problem before either */
+	tq->exists = false;
+	f->rec->n = 0;
+	assert_int_equal(vfio_ap_mig_check(&f->src, &f->tgt, record, f->rec), 1);
+	assert_problem(&f->rec->p[0], VFIO_AP_MIG_CHAR_EXISTS, 0x0304, 1, 0);
+}
+
+static u64 with_ml(u64 gr2, unsigned int ml)
+{
+	return (gr2 & ~VFIO_AP_MIG_GR2_ML) |
+	       ((u64)ml << VFIO_AP_MIG_GR2_ML_SHIFT);
+}
+
+/* Tests the maximum message length: the target's may be equal or larger. */
+static void test_check_ml(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(vfio_ap_mig_gr2_ml(with_ml(0, 0xf)), 0xf);
+	assert_int_equal(check_one(f, with_ml(GR2_CEX8_CCA, 3),
+				   with_ml(GR2_CEX8_CCA, 3)), 0);
+	assert_int_equal(check_one(f, with_ml(GR2_CEX8_CCA, 3),
+				   with_ml(GR2_CEX8_CCA, 15)), 0);
+	assert_int_equal(f->rec->n, 0);	/* not even a change */
+	assert_int_equal(check_one(f, with_ml(GR2_CEX8_CCA, 3),
+				   with_ml(GR2_CEX8_CCA, 2)), 1);
+	assert_problem(&f->rec->p[0], VFIO_AP_MIG_CHAR_ML, 0x0304, 3, 2);
+	assert_string_equal(fmt(&f->rec->p[0]),
+			    "queue 03.0004: message length: source 3, target 2 is smaller");
+	assert_int_equal(check_one(f, with_ml(GR2_CEX8_CCA, 15),
+				   with_ml(GR2_CEX8_CCA, 0)), 1);
+	assert_problem(&f->rec->p[0], VFIO_AP_MIG_CHAR_ML, 0x0304, 15, 0);
+}
+
+/*
+ * Tests that changes never count: alone the check returns 0, beside a
+ * problem only the problem counts, and the count is the same without a
+ * report callback.
+ */
+static void test_check_changes_not_counted(void **state)
+{
+	struct fixture *f = *state;
+	u64 src = with_class(with_type(GR2_CEX8_CCA, 12),
+			     VFIO_AP_MIG_CLASS_STATELESS);
+	u64 tgt = with_class(with_type(GR2_CEX8_CCA, 14),
+			     VFIO_AP_MIG_CLASS_FULL_NATIVE);
+
+	assert_int_equal(check_one(f, src, tgt), 0);
+	assert_int_equal(f->rec->n, 2);
+	assert_change(&f->rec->p[0], VFIO_AP_MIG_CHAR_AP_TYPE, 0x0304, 12, 14);
+	assert_change(&f->rec->p[1], VFIO_AP_MIG_CHAR_CLASS, 0x0304, 0x40, 0x80);
+	assert_int_equal(vfio_ap_mig_check(&f->src, &f->tgt, NULL, NULL), 0);
+
+	assert_int_equal(check_one(f, src, tgt & ~VFIO_AP_MIG_GR2_APSC), 1);
+	assert_int_equal(f->rec->n, 3);
+	assert_problem(&f->rec->p[0], VFIO_AP_MIG_CHAR_APSC, 0x0304, 1, 0);
+	assert_change(&f->rec->p[1], VFIO_AP_MIG_CHAR_AP_TYPE, 0x0304, 12, 14);
+	assert_int_equal(vfio_ap_mig_check(&f->src, &f->tgt, NULL, NULL), 1);
 }
 
 /* Tests that an empty configuration needs no lookup and is compatible. */
@@ -634,35 +863,67 @@ static void test_check_null_report_counts(void **state)
 	assert_true(f->rec->n > 5);
 }
 
-/* Tests that names and keys exist, are unique, and unknown gives "?". */
+/*
+ * Tests that names and keys exist and are unique, unknown gives "?" (name)
+ * or NULL (key), and that every --json key is the stable one.
+ */
 static void test_char_name_key(void **state)
 {
+	static const char *const keys[VFIO_AP_MIG_CHAR_COUNT] = {
+		[VFIO_AP_MIG_CHAR_EXISTS] = "exists",
+		[VFIO_AP_MIG_CHAR_BINDING] = "binding",
+		[VFIO_AP_MIG_CHAR_OWNER] = "owner",
+		[VFIO_AP_MIG_CHAR_MODE] = "mode",
+		[VFIO_AP_MIG_CHAR_APSC] = "apsc",
+		[VFIO_AP_MIG_CHAR_AP4KM] = "ap4km",
+		[VFIO_AP_MIG_CHAR_AP4KC] = "ap4kc",
+		[VFIO_AP_MIG_CHAR_APXA] = "apxa",
+		[VFIO_AP_MIG_CHAR_SLCF] = "slcf",
+		[VFIO_AP_MIG_CHAR_AP_TYPE] = "ap_type",
+		[VFIO_AP_MIG_CHAR_CLASS] = "class",
+		[VFIO_AP_MIG_CHAR_BS_SOURCE] = "bs_source",
+		[VFIO_AP_MIG_CHAR_BS_TARGET] = "bs_target",
+		[VFIO_AP_MIG_CHAR_CONTROL_DOMAIN] = "control_domain",
+		[VFIO_AP_MIG_CHAR_CONFIGURED] = "configured",
+		[VFIO_AP_MIG_CHAR_CHECKSTOPPED] = "checkstopped",
+		[VFIO_AP_MIG_CHAR_ML] = "ml",
+		[VFIO_AP_MIG_CHAR_MDEV_QUEUE] = "mdev_queue",
+		[VFIO_AP_MIG_CHAR_EXTRA_QUEUE] = "extra_queue",
+		[VFIO_AP_MIG_CHAR_EXTRA_CONTROL_DOMAIN] = "extra_control_domain",
+	};
 	int i, j;
 
+	/* the codes are stable: 20 of them, numbered from 1 */
+	assert_int_equal(VFIO_AP_MIG_CHAR_EXISTS, 1);
+	assert_int_equal(VFIO_AP_MIG_CHAR_CONTROL_DOMAIN, 14);
+	assert_int_equal(VFIO_AP_MIG_CHAR_CHECKSTOPPED, 16);
+	assert_int_equal(VFIO_AP_MIG_CHAR_EXTRA_CONTROL_DOMAIN, 20);
+	assert_int_equal(VFIO_AP_MIG_CHAR_COUNT, 21);
 	for (i = VFIO_AP_MIG_CHAR_EXISTS; i < VFIO_AP_MIG_CHAR_COUNT; i++) {
-		const char *k = vfio_ap_mig_char_key(i);
+		const char *k = apmig_char_key(i);
 
+		assert_non_null(k);
+		assert_string_equal(k, keys[i]);
 		assert_string_not_equal(vfio_ap_mig_char_name(i), "?");
-		assert_string_not_equal(k, "?");
 		for (; *k; k++)
 			assert_true((*k >= 'a' && *k <= 'z') || *k == '_' ||
 				    (*k >= '0' && *k <= '9'));
 		for (j = VFIO_AP_MIG_CHAR_EXISTS; j < i; j++) {
-			assert_string_not_equal(vfio_ap_mig_char_key(i),
-						vfio_ap_mig_char_key(j));
+			assert_string_not_equal(apmig_char_key(i),
+						apmig_char_key(j));
 			assert_string_not_equal(vfio_ap_mig_char_name(i),
 						vfio_ap_mig_char_name(j));
 		}
+		assert_int_equal(apmig_char_is_domain(i),
+				 i == VFIO_AP_MIG_CHAR_CONTROL_DOMAIN ||
+				 i == VFIO_AP_MIG_CHAR_EXTRA_CONTROL_DOMAIN);
 	}
 	assert_string_equal(vfio_ap_mig_char_name(VFIO_AP_MIG_CHAR_AP_TYPE),
 			    "AP type");
-	assert_string_equal(vfio_ap_mig_char_key(VFIO_AP_MIG_CHAR_AP_TYPE),
-			    "ap_type");
-	assert_string_equal(vfio_ap_mig_char_key(VFIO_AP_MIG_CHAR_CONTROL_DOMAIN),
-			    "control_domain");
 	assert_string_equal(vfio_ap_mig_char_name(0), "?");
-	assert_string_equal(vfio_ap_mig_char_key(VFIO_AP_MIG_CHAR_COUNT), "?");
-	assert_string_equal(vfio_ap_mig_char_key((enum vfio_ap_mig_char)-1), "?");
+	assert_null(apmig_char_key(0));
+	assert_null(apmig_char_key(VFIO_AP_MIG_CHAR_COUNT));
+	assert_null(apmig_char_key((enum vfio_ap_mig_char)-1));
 }
 
 /* Tests the AP type names CEX4..CEX8 and the fallback for others. */
@@ -692,7 +953,7 @@ static void test_format_problem_truncates(void **state)
 	int n;
 
 	n = vfio_ap_mig_format_problem(&p, buf, sizeof(buf));
-	assert_int_equal(n, strlen("control domain 0x0004: not available on target"));
+	assert_int_equal(n, strlen("control domain 0x0004: in the source guest, not in the target mdev's guest"));
 	assert_string_equal(buf, "control d");
 	assert_int_equal(vfio_ap_mig_format_problem(&p, NULL, 0), n);
 	p.what = 99;
@@ -718,6 +979,11 @@ int main(void)
 		T(test_check_every_problem_one_queue),
 		T(test_check_many_queues_all_reported),
 		T(test_check_control_domains),
+		T(test_check_mdev_queue),
+		T(test_check_extra_queues),
+		T(test_check_stopped_deconfigured_one_problem),
+		T(test_check_ml),
+		T(test_check_changes_not_counted),
 		T(test_check_zero_queues),
 		T(test_check_max_queues_linear),
 		T(test_check_lookup_error_propagates),
