@@ -25,6 +25,8 @@
 #include "apmig_sysfs.h"
 
 #define APMIG_QUOTE_MAX		80
+/* The unit of TAPQ's ml field in bytes (the AP bus's max_msg_size). */
+#define APMIG_ML_CHUNK		4096
 
 /* State of one load: the root, where errors go, the current path and value. */
 struct apmig_loader {
@@ -344,6 +346,15 @@ static int host_load_card(struct apmig_loader *ld, struct apmig_host *h,
 	if (ret < 0)
 		return ret;
 	c->depth = ret ? (int)v : -1;
+	/* max_msg_size (6.10+) is ml 4 KiB chunks; 12 KiB also when ml is 0 */
+	ret = ld_int(ld, true, 0, INT_MAX, &v, "devices/ap/card%02x/max_msg_size",
+		     id);
+	if (ret < 0)
+		return ret;
+	if (ret && v % APMIG_ML_CHUNK == 0 && v / APMIG_ML_CHUNK <= 15)
+		c->ml = v / APMIG_ML_CHUNK;
+	else if (ret)
+		return ld_malformed(ld, "a multiple of 4096 up to 61440");
 	c->config = true;
 	ret = ld_bool(ld, true, &c->config, "devices/ap/card%02x/config", id);
 	if (ret < 0)
@@ -659,6 +670,12 @@ static bool host_queue_passable(const void *ctx, uint16_t apqn)
 	return q && q->driver == APMIG_DRV_VFIO_AP;
 }
 
+void apmig_host_filter_mdev(const struct apmig_host *host, struct apmig_mdev *m)
+{
+	apmig_filter_matrix(m->apm, m->aqm, host->apm, host->aqm,
+			    host_queue_passable, host, m->guest_apm, m->guest_aqm);
+}
+
 static int host_load_mdev(struct apmig_loader *ld, struct apmig_host *h,
 			  struct apmig_mdev *m)
 {
@@ -699,9 +716,7 @@ static int host_load_mdev(struct apmig_loader *ld, struct apmig_host *h,
 		return ret;
 	if (!ret) {
 		/* no guest_matrix attribute: vfio_ap's filter, as it computes it */
-		apmig_filter_matrix(m->apm, m->aqm, h->apm, h->aqm,
-				    host_queue_passable, h, m->guest_apm,
-				    m->guest_aqm);
+		apmig_host_filter_mdev(h, m);
 		return 0;
 	}
 	ret = parse_matrix(ld, text, m->guest_apm, m->guest_aqm);
@@ -894,9 +909,11 @@ uint64_t apmig_host_queue_gr2(const struct apmig_host *host,
 {
 	const struct apmig_card *c = &host->cards[VFIO_AP_MIG_APID(q->apqn)];
 
+	if (!c->present)
+		return (uint64_t)q->functions << 32;
 	return (uint64_t)q->functions << 32 |
-	       (uint64_t)(c->present ? c->raw_hwtype & 0xff : 0) <<
-	       VFIO_AP_MIG_GR2_AT_SHIFT;
+	       (uint64_t)(c->raw_hwtype & 0xff) << VFIO_AP_MIG_GR2_AT_SHIFT |
+	       (uint64_t)c->ml << VFIO_AP_MIG_GR2_ML_SHIFT;
 }
 
 /* ---------------------------------------------------------------- vfio_ap rules */
@@ -929,7 +946,39 @@ void apmig_filter_cdoms(const unsigned long *adm, const unsigned long *host_adm,
 
 bool apmig_queue_in_use(bool bound, bool held_by_other_mdev)
 {
-	return bound && held_by_other_mdev;
+	return held_by_other_mdev;
+}
+
+bool apmig_host_held_by_other(const struct apmig_host *host,
+			      const struct apmig_mdev *except, uint16_t apqn)
+{
+	size_t i;
+
+	for (i = 0; i < host->nr_mdevs; i++) {
+		const struct apmig_mdev *m = &host->mdevs[i];
+
+		if (m != except &&
+		    test_bit_inv(VFIO_AP_MIG_APID(apqn), m->apm) &&
+		    test_bit_inv(VFIO_AP_MIG_APQI(apqn), m->aqm))
+			return true;
+	}
+	return false;
+}
+
+bool apmig_host_queue_deconfigured(const struct apmig_host *host,
+				   const struct apmig_queue *q)
+{
+	const struct apmig_card *c = &host->cards[VFIO_AP_MIG_APID(q->apqn)];
+
+	return !q->config || (c->present && !c->config);
+}
+
+bool apmig_host_queue_checkstopped(const struct apmig_host *host,
+				   const struct apmig_queue *q)
+{
+	const struct apmig_card *c = &host->cards[VFIO_AP_MIG_APID(q->apqn)];
+
+	return q->chkstop || (c->present && c->chkstop);
 }
 
 void apmig_host_shadow_apcb(const struct apmig_host *host,
@@ -985,15 +1034,19 @@ static int apmig_host_lookup(void *ctx, u16 apqn,
 {
 	const struct apmig_host *host = ctx;
 	const struct apmig_queue *q = host->queues[apqn];
+	const struct apmig_mdev *dest = host->target_mdev < 0 ? NULL :
+					&host->mdevs[host->target_mdev];
 
 	memset(tq, 0, sizeof(*tq));
 	if (!q)
 		return 0;
 	tq->exists = true;
-	tq->unconfigured = !vfio_ap_mig_apqn_configured(host->apm, host->aqm, apqn);
+	tq->unconfigured = apmig_host_queue_deconfigured(host, q) ||
+			   !vfio_ap_mig_apqn_configured(host->apm, host->aqm, apqn);
+	tq->checkstopped = apmig_host_queue_checkstopped(host, q);
 	tq->bound = q->driver == APMIG_DRV_VFIO_AP;
-	tq->in_use = apmig_queue_in_use(tq->bound, q->mdev >= 0 &&
-					q->mdev != host->target_mdev);
+	tq->in_use = apmig_queue_in_use(tq->bound,
+					apmig_host_held_by_other(host, dest, apqn));
 	tq->gr2 = apmig_host_queue_gr2(host, q);
 	return 0;
 }
@@ -1007,5 +1060,6 @@ void apmig_host_target(struct apmig_host *host, const char *dest_uuid,
 	memset(tgt, 0, sizeof(*tgt));
 	tgt->lookup = apmig_host_lookup;
 	tgt->ctx = host;
-	bitmap_copy(tgt->adm, host->adm, VFIO_AP_MIG_IDS);
+	if (m)
+		apmig_host_shadow_apcb(host, m, tgt->apm, tgt->aqm, tgt->adm);
 }

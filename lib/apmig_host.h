@@ -47,6 +47,7 @@ struct apmig_card {
 	unsigned int hwtype;
 	uint32_t functions;		/* ap_functions: GR2 facility word */
 	int depth;			/* sysfs 'depth' = qd + 1; -1: absent */
+	unsigned int ml;		/* TAPQ 'ml' from max_msg_size; 0: absent */
 	bool online, config, chkstop;
 	char type[16];			/* e.g. CEX8C */
 	enum apmig_driver driver;
@@ -105,7 +106,10 @@ const struct apmig_queue *apmig_host_queue(const struct apmig_host *host,
 /* The mdev with @uuid, or NULL. */
 struct apmig_mdev *apmig_host_mdev(struct apmig_host *host, const char *uuid);
 
-/* GR2 rebuilt from sysfs: functions << 32 | raw_hwtype << 24 (other bits 0). */
+/*
+ * GR2 rebuilt from sysfs: functions << 32 | raw_hwtype << 24 | ml << 8, ml
+ * from the card's max_msg_size (other bits 0).
+ */
 uint64_t apmig_host_queue_gr2(const struct apmig_host *host,
 			      const struct apmig_queue *q);
 
@@ -133,6 +137,14 @@ void apmig_filter_matrix(const unsigned long *apm, const unsigned long *aqm,
 			 unsigned long *shadow_apm, unsigned long *shadow_aqm);
 
 /*
+ * The guest adapters and domains of @m (guest_apm, guest_aqm) as vfio_ap
+ * computes them from its assignment on @host: apmig_filter_matrix() with
+ * the queues that exist and are bound to vfio_ap as passable.
+ */
+void apmig_host_filter_mdev(const struct apmig_host *host,
+			    struct apmig_mdev *m);
+
+/*
  * vfio_ap_mdev_filter_cdoms(): the guest's control domains are the assigned
  * @adm that the host's control-domain mask @host_adm has.
  */
@@ -140,11 +152,25 @@ void apmig_filter_cdoms(const unsigned long *adm, const unsigned long *host_adm,
 			unsigned long *shadow_adm);
 
 /*
- * Whether a queue counts as another mdev's on a destination: vfio_ap links a
- * queue to the mdev that holds it (q->matrix_mdev) only while the queue is
- * bound to vfio_ap, so an unbound queue is nobody's, whatever holds it.
+ * Whether a queue counts as another mdev's on a destination: another mdev's
+ * assignment holds it, whatever its binding (the destination kernel reports
+ * the owner of an unbound queue too, which the administrator must free).
+ * @bound does not matter; it stays for the callers' sake.
  */
 bool apmig_queue_in_use(bool bound, bool held_by_other_mdev);
+
+/* Whether an mdev of @host other than @except assigns the queue @apqn. */
+bool apmig_host_held_by_other(const struct apmig_host *host,
+			      const struct apmig_mdev *except, uint16_t apqn);
+
+/*
+ * TAPQ's answer for a queue, as its sysfs shows it: deconfigured when the
+ * queue's or its card's 'config' is 0, check-stopped when 'chkstop' is 1.
+ */
+bool apmig_host_queue_deconfigured(const struct apmig_host *host,
+				   const struct apmig_queue *q);
+bool apmig_host_queue_checkstopped(const struct apmig_host *host,
+				   const struct apmig_queue *q);
 
 /*
  * The guest's APCB of @mdev, as vfio_ap keeps it whether or not a guest runs
@@ -165,8 +191,10 @@ int apmig_host_guest_config(const struct apmig_host *host,
 			    struct vfio_ap_mig_config *cfg, struct apmig_error *err);
 
 /*
- * The rules' view of @host as destination of the mdev named @dest_uuid (may
- * be absent on the host: then every assignment counts as another mdev's).
+ * The rules' view of @host as destination of the mdev named @dest_uuid: the
+ * guest configuration that mdev gives on this host (its shadow APCB) and
+ * each queue as TAPQ and vfio_ap see it. An mdev the host does not have
+ * (or NULL) gives nothing: every assignment then counts as another mdev's.
  * @tgt->ctx points into @host; valid while @host lives.
  */
 void apmig_host_target(struct apmig_host *host, const char *dest_uuid,

@@ -396,5 +396,7 @@ int apmig_mdevctl_apply(struct apmig_host *host, const char *uuid,
 				q->mdev = idx;
 		}
 	}
+	/* started, its guest gets what vfio_ap's filter lets through */
+	apmig_host_filter_mdev(host, m);
 	return 0;
 }

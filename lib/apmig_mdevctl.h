@@ -56,8 +56,9 @@ int apmig_mdevctl_load(const char *path, struct apmig_mdevctl_def *def,
 
 /*
  * Make @host look as it will once mdevctl has started @def as mdev @uuid:
- * that mdev (added when the host does not have it) holds @def's matrix and
- * the queues it names point at it. An id beyond the host's
+ * that mdev (added when the host does not have it) holds @def's matrix, its
+ * guest what vfio_ap's filter gives of it, and the queues it names point at
+ * it. An id beyond the host's
  * ap_max_adapter_id / ap_max_domain_id is refused as the driver refuses it
  * (-ENODEV). Returns 0 or -errno with @err set.
  */

@@ -83,16 +83,18 @@ def cli_src(root):
 
 
 def cli_dst_ok(root):
-    """A target that can take GUEST: newer CEX8 for 01, the accelerator with
-    full native function (a stateless-only source accepts either), more
-    control domains, and DEST holding part of the queues already."""
+    """A target that can take GUEST into DEST, which the administrator
+    prepared with the guest's configuration: newer CEX8 for 01 and the
+    accelerator with full native function (accepted, but guest-visible
+    changes), and more control domains on the host than DEST has."""
     mkhosts.build(root,
                   cards={0x01: (14, 'C'), 0x02: (14, 'P'), 0x0a: (14, 'A'),
                          0x0c: (14, 'C')},
                   domains=[0x05, 0x0b, 0x0c], cdoms=[0x05, 0x0b, 0x0c, 0x40],
                   apmask_ids=ALL, aqmask_ids=ALL - {0x05, 0x0b},
-                  mdevs={DEST: dict(apm=[0x01], aqm=[0x05, 0x0b],
-                                    adm=[0x05], guest=False)},
+                  mdevs={DEST: dict(apm=[0x01, 0x02, 0x0a],
+                                    aqm=[0x05, 0x0b],
+                                    adm=[0x05, 0x0b, 0x40], guest=False)},
                   features='guest_matrix hotplug ap_config migratable')
     h = mkhosts.Host(root)
     for dom in (0x05, 0x0b, 0x0c):
@@ -121,16 +123,23 @@ def rebind(h, cid, dom, drv):
 
 def cli_dst_diff(root):
     """A target that differs from cli-src in every characteristic the rules
-    compare (see tests/cli/cases/check-every-rule)."""
+    compare (see tests/cli/cases/check-every-rule); GUEST's own UUID names
+    a destination mdev prepared wrongly: adapters 01, 02 and 0d (which the
+    source guest lacks) x 05, 0b, control domains 05 and 0c."""
     mkhosts.build(root,
                   cards={0x01: (13, 'C'), 0x02: (13, 'P'), 0x0a: (14, 'P'),
-                         0x0c: (14, 'C')},
-                  domains=[0x05, 0x0b], cdoms=[0x05, 0x0b],
+                         0x0c: (14, 'C'), 0x0d: (14, 'C')},
+                  domains=[0x05, 0x0b], cdoms=[0x05, 0x0b, 0x0c],
                   apmask_ids=ALL, aqmask_ids=ALL - {0x05, 0x0b},
                   mdevs={OTHER: dict(apm=[0x0a], aqm=[0x05, 0x0b], adm=[],
+                                     guest=False),
+                         GUEST: dict(apm=[0x01, 0x02, 0x0d],
+                                     aqm=[0x05, 0x0b], adm=[0x05, 0x0c],
                                      guest=False)},
                   features='guest_matrix hotplug ap_config')
     h = mkhosts.Host(root)
+    # card 01 takes messages of 8 KiB where the source's take 12 KiB
+    h.write('devices/ap/card01/max_msg_size', '8192\n')
     # 01.0005: no AP4KM (the card says it has; the queue's TAPQ counts)
     patch_fac(h, 0x01, 0x05, clear=AP4KM)
     # 01.000b: no APXA, and stateless only where the source is full native
@@ -150,7 +159,27 @@ def cli_dst_diff(root):
     # APCB, kept for an idle mdev too): its domains alone remain
     h.write('devices/vfio_ap/matrix/%s/guest_matrix' % OTHER,
             mkhosts.matrix_text([], [0x05, 0x0b]))
-    # control domain 40 is not in the target's mask (cdoms above)
+    # GUEST's guest: 02.000b is not vfio_ap's, so adapter 02 is left out
+    h.write('devices/vfio_ap/matrix/%s/guest_matrix' % GUEST,
+            mkhosts.matrix_text([0x01, 0x0d], [0x05, 0x0b]))
+    # control domain 40 is not in the target's mask (cdoms above), 0b is
+    # not assigned to GUEST, 0c is assigned but not the source guest's
+
+
+def cli_dst_stopped(root):
+    """cli-dst-ok where queue 01.0005 is check-stopped and card 02 is
+    deconfigured (left out of the AP configuration: QCI, hence
+    ap_adapter_mask, and DEST's guest): one problem per such queue."""
+    cli_dst_ok(root)
+    h = mkhosts.Host(root)
+    h.write('devices/ap/card01/01.0005/chkstop', '1\n')
+    h.write('bus/ap/ap_adapter_mask', mkhosts.mask([0x01, 0x0a, 0x0c]) + '\n')
+    h.write('devices/ap/card02/config', '0\n')
+    h.write('devices/ap/card02/online', '0\n')
+    for dom in (0x05, 0x0b):
+        h.write('devices/ap/card02/02.%04x/config' % dom, '0\n')
+    h.write('devices/vfio_ap/matrix/%s/guest_matrix' % DEST,
+            mkhosts.matrix_text([0x01, 0x0a], [0x05, 0x0b]))
 
 
 def cli_no_vfio_ap(root):
@@ -207,7 +236,8 @@ def bad_no_ap_bus(root):
 
 
 CLI = {'cli-src': cli_src, 'cli-dst-ok': cli_dst_ok,
-       'cli-dst-diff': cli_dst_diff, 'cli-no-vfio-ap': cli_no_vfio_ap}
+       'cli-dst-diff': cli_dst_diff, 'cli-dst-stopped': cli_dst_stopped,
+       'cli-no-vfio-ap': cli_no_vfio_ap}
 BAD = {'mask-garbage': bad_mask_garbage,
        'functions-garbage': bad_functions_garbage,
        'hwtype-missing': bad_hwtype_missing,

@@ -287,19 +287,20 @@ static void test_mdevctl_apply_new(void **state)
 	struct apmig_mdev *m;
 	size_t before = host->nr_mdevs;
 
-	/* 01.0005 and 01.000b are DEST's; 02.0005 is free */
+	/* 01.0005 and 01.000b are DEST's; 0c.0005 is free */
 	assert_int_equal(parse("{\"mdev_type\":\"vfio_ap-passthrough\",\"attrs\":["
-			       "{\"assign_adapter\":\"1\"},{\"assign_adapter\":\"2\"},"
+			       "{\"assign_adapter\":\"1\"},{\"assign_adapter\":\"12\"},"
 			       "{\"assign_domain\":\"5\"}]}", &def, &err), 0);
 	assert_int_equal(apmig_mdevctl_apply(host, NEW, &def, &err), 0);
 	assert_int_equal(host->nr_mdevs, before + 1);
 	m = apmig_host_mdev(host, NEW);
 	assert_non_null(m);
 	assert_false(m->has_guest);
-	assert_true(test_bit_inv(2, m->apm));
+	assert_true(test_bit_inv(12, m->apm));
 
 	apmig_host_target(host, NEW, &tgt);
-	assert_int_equal(tgt.lookup(tgt.ctx, 0x0205, &tq), 0);
+	assert_true(test_bit_inv(12, tgt.apm) && test_bit_inv(5, tgt.aqm));
+	assert_int_equal(tgt.lookup(tgt.ctx, 0x0c05, &tq), 0);
 	assert_true(tq.exists && tq.bound);
 	assert_false(tq.in_use);
 	assert_int_equal(tgt.lookup(tgt.ctx, 0x0105, &tq), 0);

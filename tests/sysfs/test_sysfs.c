@@ -37,8 +37,10 @@
 
 #define FAC_CCA		0xF2800000u
 #define FAC_EP11	0xE6800000u
-#define GR2(fac, at)	(((uint64_t)(fac) << 32 | (uint64_t)(at) << 24) & \
-			 VFIO_AP_MIG_GR2_MASK)
+/* Every fixture card says max_msg_size 12288: ml 3 (4 KiB chunks). */
+#define ML_12K		(3ULL << 8)
+#define GR2(fac, at)	(((uint64_t)(fac) << 32 | (uint64_t)(at) << 24 | \
+			  ML_12K) & VFIO_AP_MIG_GR2_MASK)
 
 static const char *fixture(const char *name)
 {
@@ -375,7 +377,10 @@ static void test_host_load_src_a(void **state)
 	apmig_host_free(h);
 }
 
-/* Tests dst-ok: a kernel without ap_config, an mdev with only a domain. */
+/*
+ * Tests dst-ok: a kernel without ap_config, the destination mdev prepared
+ * with src-a's guest, an mdev with only a domain.
+ */
 static void test_host_load_dst_ok(void **state)
 {
 	struct apmig_host *h = load_ok(fixture("dst-ok"));
@@ -384,10 +389,11 @@ static void test_host_load_dst_ok(void **state)
 
 	assert_non_null(d);
 	assert_non_null(spare);
-	assert_int_equal(mask_weight(d->apm), 1);
-	assert_true(test_bit_inv(3, d->apm));
+	assert_int_equal(mask_weight(d->apm), 2);
+	assert_true(test_bit_inv(3, d->apm) && test_bit_inv(5, d->apm));
 	assert_int_equal(mask_weight(d->aqm), 2);
 	assert_true(test_bit_inv(4, d->adm));
+	assert_true(bitmap_equal(d->guest_apm, d->apm, VFIO_AP_MIG_IDS));
 	assert_false(d->has_guest);
 	assert_int_equal(mask_weight(spare->apm), 0);
 	assert_int_equal(mask_weight(spare->aqm), 1);
@@ -395,8 +401,10 @@ static void test_host_load_dst_ok(void **state)
 	assert_true(test_bit_inv(0x33, spare->guest_aqm));
 	assert_int_equal(apmig_host_queue(h, 0x0304)->status, APMIG_QST_ASSIGNED);
 	assert_int_equal(apmig_host_queue(h, 0x0304)->mdev, d - h->mdevs);
-	assert_int_equal(apmig_host_queue(h, 0x0504)->mdev, -1);
+	assert_int_equal(apmig_host_queue(h, 0x0504)->mdev, d - h->mdevs);
+	assert_int_equal(apmig_host_queue(h, 0x0704)->mdev, -1);
 	assert_int_equal(h->cards[7].functions, 0xEA400000u);
+	assert_int_equal(h->cards[7].ml, 3);
 	assert_string_equal(h->cards[7].type, "CEX8A");
 	apmig_host_free(h);
 }
@@ -514,7 +522,7 @@ static void test_host_guest_config_missing_queue(void **state)
 	/* assigned only: vfio_ap would never give it to the guest */
 	set_bit_inv(0x40, d->aqm);
 	assert_int_equal(apmig_host_guest_config(h, d, &cfg, &err), 0);
-	assert_int_equal(cfg.nr_queues, 2);
+	assert_int_equal(cfg.nr_queues, 4);
 	vfio_ap_mig_config_free(&cfg);
 	/* a guest matrix naming 03.0040, which does not exist (it vanished) */
 	set_bit_inv(0x40, d->guest_aqm);
@@ -617,9 +625,10 @@ static void test_filter_rules(void **state)
 	assert_int_equal(mask_weight(sh_adm), 1);
 	assert_true(test_bit_inv(4, sh_adm));
 
+	/* another mdev's assignment makes it the owner, whatever the binding */
 	assert_true(apmig_queue_in_use(true, true));
 	assert_false(apmig_queue_in_use(true, false));
-	assert_false(apmig_queue_in_use(false, true));
+	assert_true(apmig_queue_in_use(false, true));
 	assert_false(apmig_queue_in_use(false, false));
 }
 
@@ -644,6 +653,7 @@ static void test_host_filter_without_guest_matrix(void **state)
 	assert_int_equal(mask_weight(d->apm), 2);
 	assert_int_equal(mask_weight(d->guest_apm), 1);
 	assert_true(test_bit_inv(3, d->guest_apm));
+	assert_false(test_bit_inv(5, d->apm));
 	assert_true(bitmap_equal(d->guest_aqm, d->aqm, VFIO_AP_MIG_IDS));
 	assert_int_equal(mask_weight(spare->guest_apm), 0);
 	assert_true(bitmap_equal(spare->guest_aqm, spare->aqm, VFIO_AP_MIG_IDS));
@@ -673,10 +683,80 @@ static void test_host_queue_gr2(void **state)
 	struct apmig_host *h = load_ok(fixture("dst-bad"));
 
 	assert_int_equal(apmig_host_queue_gr2(h, apmig_host_queue(h, 0x0304)),
-			 (uint64_t)FAC_CCA << 32 | 13ULL << 24);
+			 (uint64_t)FAC_CCA << 32 | 13ULL << 24 | ML_12K);
+	assert_int_equal(apmig_host_queue_gr2(h, apmig_host_queue(h, 0x052a)),
+			 (uint64_t)FAC_EP11 << 32 | 14ULL << 24 | ML_12K);
+	apmig_host_free(h);
+}
+
+/*
+ * Tests ml from a card's max_msg_size (4 KiB chunks): absent (kernels
+ * before 6.10) is 0, a size that is no ml value is malformed.
+ */
+static void test_host_card_max_msg_size(void **state)
+{
+	struct apmig_host *h;
+	struct scratch s;
+
+	scratch_copy(&s, "dst-bad");
+	scratch_write(&s, "devices/ap/card03/max_msg_size", "61440\n");
+	scratch_unlink(&s, "devices/ap/card05/max_msg_size");
+	h = load_ok(s.root);
+	assert_int_equal(h->cards[3].ml, 15);
+	assert_int_equal(h->cards[5].ml, 0);
+	assert_int_equal(vfio_ap_mig_gr2_ml(apmig_host_queue_gr2(h,
+				apmig_host_queue(h, 0x0304))), 15);
 	assert_int_equal(apmig_host_queue_gr2(h, apmig_host_queue(h, 0x052a)),
 			 (uint64_t)FAC_EP11 << 32 | 14ULL << 24);
 	apmig_host_free(h);
+
+	scratch_write(&s, "devices/ap/card03/max_msg_size", "12000\n");
+	expect_load_error(&s, -EINVAL, "devices/ap/card03/max_msg_size", "\"12000\"");
+	scratch_write(&s, "devices/ap/card03/max_msg_size", "65536\n");
+	expect_load_error(&s, -EINVAL, "devices/ap/card03/max_msg_size", "multiple of 4096");
+	scratch_free(&s);
+}
+
+/*
+ * Tests TAPQ's answer as sysfs shows it: a queue deconfigured by its own or
+ * its card's 'config', check-stopped by its own or its card's 'chkstop'.
+ */
+static void test_host_queue_stopped_deconfigured(void **state)
+{
+	const struct apmig_queue *q;
+	struct vfio_ap_mig_target_queue tq;
+	struct vfio_ap_mig_target tgt;
+	struct apmig_host *h;
+	struct scratch s;
+
+	scratch_copy(&s, "dst-ok");
+	scratch_write(&s, "devices/ap/card03/03.0004/chkstop", "1\n");
+	scratch_write(&s, "devices/ap/card05/chkstop", "1\n");
+	scratch_write(&s, "devices/ap/card03/03.002a/config", "0\n");
+	scratch_write(&s, "devices/ap/card07/config", "0\n");
+	h = load_ok(s.root);
+	q = apmig_host_queue(h, 0x0304);
+	assert_true(apmig_host_queue_checkstopped(h, q));
+	assert_false(apmig_host_queue_deconfigured(h, q));
+	q = apmig_host_queue(h, 0x0504);
+	assert_true(apmig_host_queue_checkstopped(h, q));
+	q = apmig_host_queue(h, 0x032a);
+	assert_true(apmig_host_queue_deconfigured(h, q));
+	assert_false(apmig_host_queue_checkstopped(h, q));
+	q = apmig_host_queue(h, 0x0704);
+	assert_true(apmig_host_queue_deconfigured(h, q));
+
+	apmig_host_target(h, DST, &tgt);
+	assert_int_equal(tgt.lookup(tgt.ctx, 0x0304, &tq), 0);
+	assert_true(tq.checkstopped && !tq.unconfigured);
+	assert_int_equal(tgt.lookup(tgt.ctx, 0x032a, &tq), 0);
+	assert_true(tq.unconfigured && !tq.checkstopped);
+	assert_int_equal(tgt.lookup(tgt.ctx, 0x052a, &tq), 0);
+	assert_true(tq.checkstopped);
+	assert_int_equal(tgt.lookup(tgt.ctx, 0x0404, &tq), 0);
+	assert_false(tq.exists || tq.checkstopped || tq.unconfigured);
+	apmig_host_free(h);
+	scratch_free(&s);
 }
 
 /* ------------------------------------------------------------ rules on hosts */
@@ -750,35 +830,41 @@ static void test_check_src_a_dst_ok_deconfigured(void **state)
 	apmig_host_free(t);
 }
 
-/* Tests that without the destination mdev its queues belong to another. */
+/*
+ * Tests that for another destination (or none) the prepared mdev's queues
+ * belong to another, and the guest's control domain is missing.
+ */
 static void test_check_src_a_dst_ok_other_dest(void **state)
 {
 	struct lines l;
 
-	assert_int_equal(check_hosts("src-a", SRC_GUEST, "dst-ok", NULL, &l), 2);
+	assert_int_equal(check_hosts("src-a", SRC_GUEST, "dst-ok", NULL, &l), 5);
 	assert_string_equal(l.v[0], "queue 03.0004: owner: assigned to another mediated device on target");
-	assert_string_equal(l.v[1], "queue 03.002a: owner: assigned to another mediated device on target");
+	assert_string_equal(l.v[3], "queue 05.002a: owner: assigned to another mediated device on target");
+	assert_string_equal(l.v[4], "control domain 0x0004: in the source guest, not in the target mdev's guest");
 	assert_int_equal(check_hosts("src-a", SRC_GUEST, "dst-ok", DST_SPARE,
-				     &l), 2);
+				     &l), 5);
 }
 
 /* Tests the exact diagnosis of src-a's guest on dst-bad. */
 static void test_check_src_a_dst_bad(void **state)
 {
 	static const char * const want[] = {
+		"queue 03.0004: target mdev: in the source guest, not in the target mdev's guest",
 		"queue 03.0004: AP type: source CEX8 (14), target CEX7 (13) is older",
 		"queue 03.002a: binding: bound to vfio_ap on source, not on target",
 		"queue 03.002a: AP type: source CEX8 (14), target CEX7 (13) is older",
 		"queue 05.0004: owner: assigned to another mediated device on target",
 		"queue 05.0004: mode: source CCA, target EP11",
+		"queue 05.002a: target mdev: in the source guest, not in the target mdev's guest",
 		"queue 05.002a: mode: source CCA, target EP11",
-		"control domain 0x0004: not available on target",
+		"control domain 0x0004: in the source guest, not in the target mdev's guest",
 	};
 	struct lines l;
 	int i;
 
-	assert_int_equal(check_hosts("src-a", SRC_GUEST, "dst-bad", DST, &l), 7);
-	for (i = 0; i < 7; i++)
+	assert_int_equal(check_hosts("src-a", SRC_GUEST, "dst-bad", DST, &l), 9);
+	for (i = 0; i < 9; i++)
 		assert_string_equal(l.v[i], want[i]);
 }
 
@@ -788,11 +874,19 @@ static void test_check_src_a_self(void **state)
 	struct lines l;
 
 	assert_int_equal(check_hosts("src-a", SRC_GUEST, "src-a", SRC_GUEST, &l), 0);
-	/* another destination: every queue is in use by the guest's mdev */
-	assert_int_equal(check_hosts("src-a", SRC_GUEST, "src-a", SRC_IDLE, &l), 4);
-	/* the idle EP11 queue on dst-ok: no card 06 there */
-	assert_int_equal(check_hosts("src-a", SRC_IDLE, "dst-ok", DST, &l), 1);
+	/*
+	 * another destination: every queue is in use by the guest's mdev, the
+	 * idle mdev's queue is extra, the guest's control domain missing
+	 */
+	assert_int_equal(check_hosts("src-a", SRC_GUEST, "src-a", SRC_IDLE, &l), 6);
+	assert_string_equal(l.v[3], "queue 05.002a: owner: assigned to another mediated device on target");
+	assert_string_equal(l.v[4], "queue 06.0004: extra queue: in the target mdev's guest, not in the source guest");
+	assert_string_equal(l.v[5], "control domain 0x0004: in the source guest, not in the target mdev's guest");
+	/* the idle EP11 queue on dst-ok: no card 06 there; DST has 4 others */
+	assert_int_equal(check_hosts("src-a", SRC_IDLE, "dst-ok", DST, &l), 6);
 	assert_string_equal(l.v[0], "queue 06.0004: presence: in the source guest, does not exist on target");
+	assert_string_equal(l.v[1], "queue 03.0004: extra queue: in the target mdev's guest, not in the source guest");
+	assert_string_equal(l.v[5], "control domain 0x0004: in the target mdev's guest, not in the source guest");
 }
 
 /* Tests the rules' view of a host: exists, bound, in_use, gr2, adm. */
@@ -802,11 +896,16 @@ static void test_host_target_lookup(void **state)
 	struct vfio_ap_mig_target_queue tq;
 	struct vfio_ap_mig_target tgt;
 
+	/* the guest configuration DST gives: adapter 05, no domain */
 	apmig_host_target(h, DST, &tgt);
-	assert_true(bitmap_equal(tgt.adm, h->adm, VFIO_AP_MIG_IDS));
+	assert_int_equal(mask_weight(tgt.apm), 1);
+	assert_true(test_bit_inv(5, tgt.apm));
+	assert_int_equal(mask_weight(tgt.aqm), 0);
+	assert_int_equal(mask_weight(tgt.adm), 0);
 	assert_int_equal(tgt.lookup(tgt.ctx, 0x0504, &tq), 0);
 	assert_true(tq.exists && tq.bound && tq.in_use);
-	assert_int_equal(tq.gr2, (uint64_t)FAC_EP11 << 32 | 14ULL << 24);
+	assert_false(tq.checkstopped || tq.unconfigured);
+	assert_int_equal(tq.gr2, (uint64_t)FAC_EP11 << 32 | 14ULL << 24 | ML_12K);
 	assert_int_equal(tgt.lookup(tgt.ctx, 0x032a, &tq), 0);
 	assert_true(tq.exists && !tq.bound && !tq.in_use);
 	assert_int_equal(tgt.lookup(tgt.ctx, 0x0404, &tq), 0);
@@ -815,10 +914,22 @@ static void test_host_target_lookup(void **state)
 	apmig_host_target(h, DST_OTHER, &tgt);
 	assert_int_equal(tgt.lookup(tgt.ctx, 0x0504, &tq), 0);
 	assert_false(tq.in_use);
+	/* its control domain 0004 is not in the host's mask: filtered out */
+	assert_int_equal(mask_weight(tgt.adm), 0);
+	assert_true(test_bit_inv(5, tgt.apm) && test_bit_inv(4, tgt.aqm));
+	/* an mdev the host does not have gives nothing */
+	apmig_host_target(h, SRC_GUEST, &tgt);
+	assert_int_equal(mask_weight(tgt.apm) + mask_weight(tgt.aqm) +
+			 mask_weight(tgt.adm), 0);
+	assert_int_equal(tgt.lookup(tgt.ctx, 0x0504, &tq), 0);
+	assert_true(tq.in_use);
 	apmig_host_free(h);
 }
 
-/* Tests that a queue another mdev holds is not in use once it is unbound. */
+/*
+ * Tests that a queue another mdev holds is still its owner once unbound (as
+ * the destination kernel reports it): owner and binding, both named.
+ */
 static void test_host_target_unbound_owner(void **state)
 {
 	struct apmig_host *src = load_ok(fixture("src-a"));
@@ -842,16 +953,20 @@ static void test_host_target_unbound_owner(void **state)
 	assert_int_equal(tgt.lookup(tgt.ctx, 0x0504, &tq), 0);
 	assert_true(tq.exists);
 	assert_false(tq.bound);
-	assert_false(tq.in_use);
+	assert_true(tq.in_use);
 
-	/* the check names the binding of 05.0004, not an owner */
+	/* the check names the owner and the binding of 05.0004, nothing else */
 	assert_int_equal(apmig_host_guest_config(src, apmig_host_mdev(src, SRC_GUEST),
 						 &cfg, &err), 0);
 	memset(&l, 0, sizeof(l));
-	assert_int_equal(vfio_ap_mig_check(&cfg, &tgt, collect, &l), 7);
+	assert_int_equal(vfio_ap_mig_check(&cfg, &tgt, collect, &l), 10);
 	for (i = 0; i < l.n; i++)
-		assert_null(strstr(l.v[i], "owner"));
-	assert_string_equal(l.v[3], "queue 05.0004: binding: bound to vfio_ap on source, not on target");
+		if (strstr(l.v[i], "owner"))
+			break;
+	assert_true(i < l.n);
+	assert_string_equal(l.v[i], "queue 05.0004: owner: assigned to another mediated device on target");
+	assert_string_equal(l.v[i + 1], "queue 05.0004: binding: bound to vfio_ap on source, not on target");
+	assert_string_equal(l.v[i + 2], "queue 05.0004: mode: source CCA, target EP11");
 	vfio_ap_mig_config_free(&cfg);
 	apmig_host_free(h);
 	apmig_host_free(src);
@@ -1222,6 +1337,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_filter_rules, scratch_cleanup),
 		cmocka_unit_test_teardown(test_host_filter_without_guest_matrix, scratch_cleanup),
 		cmocka_unit_test_teardown(test_host_queue_gr2, scratch_cleanup),
+		cmocka_unit_test_teardown(test_host_card_max_msg_size, scratch_cleanup),
+		cmocka_unit_test_teardown(test_host_queue_stopped_deconfigured, scratch_cleanup),
 		cmocka_unit_test_teardown(test_check_src_a_dst_ok, scratch_cleanup),
 		cmocka_unit_test_teardown(test_check_src_a_dst_ok_other_dest, scratch_cleanup),
 		cmocka_unit_test_teardown(test_check_src_a_dst_ok_deconfigured, scratch_cleanup),

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * apmig check: can a target host take the AP configuration of a source
- * guest? The verdict is the one of the kernel's own rules
- * (vfio_ap_mig_check), every problem worded by vfio_ap_mig_format_problem.
+ * apmig check: does the destination mdev, as the administrator prepared it,
+ * give the source guest its AP configuration on compatible hardware? The
+ * verdict is the one of the kernel's own rules (vfio_ap_mig_check), every
+ * problem and guest-visible change worded by vfio_ap_mig_format_problem.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -17,6 +18,7 @@
 #include "vfio_ap_mig_rules.h"
 #include "vfio_ap_mig_stream.h"
 
+#include "apmig_codes.h"
 #include "apmig_host.h"
 #include "apmig_mdevctl.h"
 #include "apmig_output.h"
@@ -35,23 +37,26 @@ struct check_args {
 	bool json;
 };
 
-/* The problems the rules reported, in their order. */
-struct check_problems {
+/* What the rules reported, in their order. */
+struct check_list {
 	struct vfio_ap_mig_problem *v;
 	size_t n, cap;
+};
+
+struct check_problems {
+	struct check_list refused;	/* problems: the verdict */
+	struct check_list changes;	/* guest-visible changes: warnings */
 	bool nomem;
 };
 
 /* How the destination mdev is known. */
 enum check_dest {
-	CHECK_DEST_NONE,	/* no UUID given: every assignment is another's */
-	CHECK_DEST_ABSENT,	/* a UUID the target does not have (yet) */
+	CHECK_DEST_ABSENT,	/* a UUID the target does not have: gives nothing */
 	CHECK_DEST_SYSFS,	/* an mdev of the target's sysfs */
 	CHECK_DEST_MDEVCTL,	/* defined by an mdevctl file */
 };
 
 static const char *const check_dest_names[] = {
-	[CHECK_DEST_NONE] = "none",
 	[CHECK_DEST_ABSENT] = "absent",
 	[CHECK_DEST_SYSFS] = "sysfs",
 	[CHECK_DEST_MDEVCTL] = "mdevctl",
@@ -78,9 +83,8 @@ static void check_warn(struct check_warnings *w, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* The warnings of a check of @cfg against @tgt's mdev @dest. */
-static void check_warnings(const struct vfio_ap_mig_config *cfg,
-			   struct apmig_host *tgt, const char *dest,
+/* The warnings of a check against @tgt's mdev @dest. */
+static void check_warnings(struct apmig_host *tgt, const char *dest,
 			   struct check_warnings *w)
 {
 	const struct apmig_mdev *m = apmig_host_mdev(tgt, dest);
@@ -89,33 +93,32 @@ static void check_warnings(const struct vfio_ap_mig_config *cfg,
 		check_warn(w, "the target has no vfio_ap matrix device (vfio_ap not loaded)");
 	else if (!tgt->migratable)
 		check_warn(w, "the target's vfio_ap does not advertise 'migratable'");
-	if (m && m->has_guest)
+	if (!m)
+		check_warn(w, "mdev %s does not exist on the target: create it with the guest's configuration first",
+			   dest);
+	else if (m->has_guest)
 		check_warn(w, "mdev %s is already in use by a running guest on the target",
-			   m->uuid);
-	if (m && (!bitmap_equal(m->apm, cfg->apm, VFIO_AP_MIG_IDS) ||
-		  !bitmap_equal(m->aqm, cfg->aqm, VFIO_AP_MIG_IDS) ||
-		  !bitmap_equal(m->adm, cfg->adm, VFIO_AP_MIG_IDS)))
-		check_warn(w, "mdev %s holds a matrix other than the guest's configuration: the migration replaces it",
 			   m->uuid);
 }
 
 static void check_collect(void *ctx, const struct vfio_ap_mig_problem *p)
 {
 	struct check_problems *pr = ctx;
+	struct check_list *l = p->change ? &pr->changes : &pr->refused;
 	struct vfio_ap_mig_problem *v;
 	size_t cap;
 
-	if (pr->n == pr->cap) {
-		cap = pr->cap ? 2 * pr->cap : 16;
-		v = realloc(pr->v, cap * sizeof(*v));
+	if (l->n == l->cap) {
+		cap = l->cap ? 2 * l->cap : 16;
+		v = realloc(l->v, cap * sizeof(*v));
 		if (!v) {
 			pr->nomem = true;
 			return;
 		}
-		pr->v = v;
-		pr->cap = cap;
+		l->v = v;
+		l->cap = cap;
 	}
-	pr->v[pr->n++] = *p;
+	l->v[l->n++] = *p;
 }
 
 /* The source guest's configuration, from a host tree or a stream. */
@@ -148,8 +151,9 @@ static int check_load_source(const struct check_args *a,
 
 /*
  * Load the target host and settle the destination mdev: --target-uuid, else
- * the mdevctl file's name, else the source UUID. With an mdevctl file the
- * host is made to look as it will once mdevctl has started the mdev.
+ * the mdevctl file's name, else the source UUID; one of them is needed. With
+ * an mdevctl file the host is made to look as it will once mdevctl has
+ * started the mdev.
  */
 static int check_load_target(const struct check_args *a,
 			     struct apmig_mdevctl_def *def,
@@ -180,8 +184,6 @@ static int check_load_target(const struct check_args *a,
 			return apmig_fail("check", "target: %s", err.msg);
 		}
 		*how = CHECK_DEST_MDEVCTL;
-	} else if (!*dest) {
-		*how = CHECK_DEST_NONE;
 	} else {
 		*how = apmig_host_mdev(*host, *dest) ? CHECK_DEST_SYSFS :
 						       CHECK_DEST_ABSENT;
@@ -195,7 +197,7 @@ static void check_print_text(const struct check_args *a,
 			     const char *dest, enum check_dest how,
 			     const struct check_problems *pr)
 {
-	char line[256];
+	char line[VFIO_AP_MIG_PROBLEM_LEN];
 	size_t i;
 
 	if (a->source_stream)
@@ -208,11 +210,8 @@ static void check_print_text(const struct check_args *a,
 	       bitmap_weight(cfg->adm, VFIO_AP_MIG_IDS),
 	       bitmap_weight(cfg->adm, VFIO_AP_MIG_IDS) == 1 ? "" : "s");
 	switch (how) {
-	case CHECK_DEST_NONE:
-		printf("target:  no destination mdev given\n");
-		break;
 	case CHECK_DEST_ABSENT:
-		printf("target:  mdev %s (not on the target yet)\n", dest);
+		printf("target:  mdev %s (not on the target)\n", dest);
 		break;
 	case CHECK_DEST_SYSFS:
 		printf("target:  mdev %s\n", dest);
@@ -224,14 +223,21 @@ static void check_print_text(const struct check_args *a,
 	}
 	for (i = 0; i < w->n; i++)
 		printf("warning: %s\n", w->text[i]);
-	if (!pr->n) {
+	for (i = 0; i < pr->changes.n; i++) {
+		const struct vfio_ap_mig_problem *p = &pr->changes.v[i];
+
+		vfio_ap_mig_format_problem(p, line, sizeof(line));
+		printf("warning: guest-visible change %d (%s): %s\n", p->what,
+		       apmig_char_key(p->what), line);
+	}
+	if (!pr->refused.n) {
 		printf("verdict: compatible\n");
 		return;
 	}
-	printf("verdict: incompatible, %zu problem%s\n", pr->n,
-	       pr->n == 1 ? "" : "s");
-	for (i = 0; i < pr->n; i++) {
-		vfio_ap_mig_format_problem(&pr->v[i], line, sizeof(line));
+	printf("verdict: incompatible, %zu problem%s\n", pr->refused.n,
+	       pr->refused.n == 1 ? "" : "s");
+	for (i = 0; i < pr->refused.n; i++) {
+		vfio_ap_mig_format_problem(&pr->refused.v[i], line, sizeof(line));
 		printf("  %s\n", line);
 	}
 }
@@ -247,12 +253,14 @@ static int check_print_json(const struct check_args *a,
 	struct json_object *src = json_object_new_object();
 	struct json_object *dst = json_object_new_object();
 	struct json_object *arr = json_object_new_array();
+	struct json_object *chg = json_object_new_array();
 	struct json_object *warn = json_object_new_array();
 	size_t i;
 	int ret;
 
-	json_object_object_add(obj, "verdict", json_object_new_string(pr->n ?
-			       "incompatible" : "compatible"));
+	json_object_object_add(obj, "verdict",
+			       json_object_new_string(pr->refused.n ?
+						      "incompatible" : "compatible"));
 
 	json_object_object_add(src, "mdev", a->uuid && !a->source_stream ?
 			       json_object_new_string(a->uuid) : NULL);
@@ -267,7 +275,7 @@ static int check_print_json(const struct check_args *a,
 	json_object_object_add(src, "control_domains", apmig_json_ids(cfg->adm));
 	json_object_object_add(obj, "source", src);
 
-	json_object_object_add(dst, "mdev", dest ? json_object_new_string(dest) : NULL);
+	json_object_object_add(dst, "mdev", json_object_new_string(dest));
 	json_object_object_add(dst, "mdev_from",
 			       json_object_new_string(check_dest_names[how]));
 	json_object_object_add(dst, "vfio_ap", json_object_new_boolean(tgt->vfio_ap));
@@ -275,9 +283,12 @@ static int check_print_json(const struct check_args *a,
 			       json_object_new_boolean(tgt->migratable));
 	json_object_object_add(obj, "target", dst);
 
-	for (i = 0; i < pr->n; i++)
-		json_object_array_add(arr, apmig_json_problem(&pr->v[i]));
+	for (i = 0; i < pr->refused.n; i++)
+		json_object_array_add(arr, apmig_json_problem(&pr->refused.v[i]));
 	json_object_object_add(obj, "problems", arr);
+	for (i = 0; i < pr->changes.n; i++)
+		json_object_array_add(chg, apmig_json_problem(&pr->changes.v[i]));
+	json_object_object_add(obj, "changes", chg);
 	for (i = 0; i < w->n; i++)
 		json_object_array_add(warn, json_object_new_string(w->text[i]));
 	json_object_object_add(obj, "warnings", warn);
@@ -345,6 +356,8 @@ static int check_parse(int argc, char *argv[], struct check_args *a)
 		return apmig_cmd_usage_error(cmd, "no --target DIR given");
 	if (a->source_dir && !a->uuid)
 		return apmig_cmd_usage_error(cmd, "no source mediated device UUID given");
+	if (!a->uuid && !a->target_uuid && !a->target_mdevctl)
+		return apmig_cmd_usage_error(cmd, "no destination mdev: give UUID, --target-uuid or --target-mdevctl");
 	if (a->uuid && !apmig_is_uuid(a->uuid))
 		return apmig_cmd_usage_error(cmd, "'%s' is not a UUID", a->uuid);
 	if (a->target_uuid && !apmig_is_uuid(a->target_uuid))
@@ -362,7 +375,7 @@ static int cmd_check(int argc, char *argv[])
 	struct vfio_ap_mig_config cfg;
 	struct vfio_ap_mig_target tgt;
 	struct apmig_host *host;
-	enum check_dest how = CHECK_DEST_NONE;
+	enum check_dest how = CHECK_DEST_ABSENT;
 	const char *dest = NULL;
 	bool has_guest;
 	int ret;
@@ -379,7 +392,7 @@ static int cmd_check(int argc, char *argv[])
 	if (ret)
 		goto out_free_cfg;
 
-	apmig_host_target(host, how == CHECK_DEST_NONE ? NULL : dest, &tgt);
+	apmig_host_target(host, dest, &tgt);
 	ret = vfio_ap_mig_check(&cfg, &tgt, check_collect, &pr);
 	if (ret < 0) {
 		ret = apmig_fail("check", "target: %s", strerror(-ret));
@@ -389,7 +402,7 @@ static int cmd_check(int argc, char *argv[])
 		ret = apmig_fail("check", "out of memory");
 		goto out_free_host;
 	}
-	check_warnings(&cfg, host, how == CHECK_DEST_NONE ? NULL : dest, &warn);
+	check_warnings(host, dest, &warn);
 	if (a.json) {
 		if (check_print_json(&a, &cfg, has_guest, host, &warn, dest, how, &pr)) {
 			ret = apmig_fail("check", "cannot write the output");
@@ -398,11 +411,12 @@ static int cmd_check(int argc, char *argv[])
 	} else {
 		check_print_text(&a, &cfg, has_guest, &warn, dest, how, &pr);
 	}
-	ret = pr.n ? APMIG_EXIT_REFUSED : APMIG_EXIT_OK;
+	ret = pr.refused.n ? APMIG_EXIT_REFUSED : APMIG_EXIT_OK;
 out_free_host:
 	apmig_host_free(host);
 out_free_cfg:
-	free(pr.v);
+	free(pr.refused.v);
+	free(pr.changes.v);
 	vfio_ap_mig_config_free(&cfg);
 	return ret;
 }
@@ -416,9 +430,13 @@ const struct apmig_cmd apmig_cmd_check = {
 	"       apmig check --source-stream FILE --target DIR [options] [UUID]\n"
 	"\n"
 	"Check, by the rules the kernel applies when the migration stream\n"
-	"arrives, whether the target host can give the guest of mediated device\n"
-	"UUID the same AP configuration. Every problem is listed with its APQN\n"
-	"or control domain, the characteristic and both values.\n"
+	"arrives, whether the destination mdev, as prepared on the target host,\n"
+	"gives the guest of mediated device UUID the same AP configuration on\n"
+	"compatible hardware. The migration never changes the destination\n"
+	"mdev: every queue or control domain it lacks or has in excess is a\n"
+	"problem. Every problem is listed with its APQN or control domain, the\n"
+	"characteristic and both values; a guest-visible change (newer AP type,\n"
+	"class change) is a warning.\n"
 	"Exit status: 0 compatible, 1 incompatible, 2 error.\n"
 	"\n"
 	"Options:\n"
