@@ -29,7 +29,8 @@
 		  13ULL << VFIO_AP_MIG_GR2_AT_SHIFT)
 #define VG_CEX8P (VFIO_AP_MIG_GR2_APSC | VFIO_AP_MIG_GR2_EP11 | \
 		  VFIO_AP_MIG_GR2_APXA | 0x80ULL << VFIO_AP_MIG_GR2_CLASS_SHIFT | \
-		  14ULL << VFIO_AP_MIG_GR2_AT_SHIFT)
+		  14ULL << VFIO_AP_MIG_GR2_AT_SHIFT | \
+		  3ULL << VFIO_AP_MIG_GR2_ML_SHIFT)
 #define VG_CEX6A (VFIO_AP_MIG_GR2_APSC | VFIO_AP_MIG_GR2_ACCEL | \
 		  VFIO_AP_MIG_GR2_APXA | 0x40ULL << VFIO_AP_MIG_GR2_CLASS_SHIFT | \
 		  12ULL << VFIO_AP_MIG_GR2_AT_SHIFT)
@@ -236,7 +237,10 @@ static u64 vg_gr2_one(u16 apqn)
 	return VG_CEX7C;
 }
 
-/* Adapter 00 CEX7 CCA, 05 CEX8 EP11 (SLCF on 00ab), ff CEX6 accelerator. */
+/*
+ * Adapter 00 CEX7 CCA, 05 CEX8 EP11 with 12 KiB messages (ml 3; SLCF on
+ * 00ab), ff CEX6 accelerator.
+ */
 static u64 vg_gr2_several(u16 apqn)
 {
 	switch (VFIO_AP_MIG_APID(apqn)) {

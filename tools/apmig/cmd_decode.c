@@ -143,6 +143,13 @@ static struct json_object *qcol_bs(const void *row)
 	return json_object_new_int((int)vfio_ap_mig_gr2_bs(q->gr2));
 }
 
+static struct json_object *qcol_ml(const void *row)
+{
+	const struct vfio_ap_mig_queue *q = row;
+
+	return json_object_new_int((int)vfio_ap_mig_gr2_ml(q->gr2));
+}
+
 static const struct apmig_column dec_qcols[] = {
 	{ "APQN", "apqn", 7, APMIG_LEFT, qcol_apqn },
 	{ "GR2", "gr2", 18, APMIG_LEFT, qcol_gr2 },
@@ -152,6 +159,7 @@ static const struct apmig_column dec_qcols[] = {
 	{ "FUNCTIONS", "functions", 10, APMIG_LEFT, qcol_functions },
 	{ "CLASS", "class", 5, APMIG_LEFT, qcol_class, qcol_class_text },
 	{ "BS", "bs", 2, APMIG_RIGHT, qcol_bs },
+	{ "ML", "ml", 2, APMIG_RIGHT, qcol_ml },
 };
 
 #define DEC_NR_QCOLS (sizeof(dec_qcols) / sizeof(dec_qcols[0]))
