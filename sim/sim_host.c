@@ -4,9 +4,14 @@
  * callbacks around the migration driver (open, close, reset, as patched
  * vfio_ap_ops.c does), and vfio_ap_mig_host.h implemented the way
  * vfio_ap_mig_host.c does on hardware: TAPQ answers from the tree's
- * ap_functions and raw_hwtype, the destination view from the vfio_ap
- * bindings and assignments, and an apply that changes the mdev and its
- * guest under the host lock, all or nothing.
+ * ap_functions and raw_hwtype (and its chkstop/config attributes), the
+ * destination's check from a snapshot of the destination mdev's guest
+ * configuration, the host's AP configuration, the vfio_ap bindings and the
+ * other mdevs' assignments taken under the host lock, then TAPQ with no
+ * lock held. Nothing here writes an assignment for the driver: the
+ * destination mdev is prepared beforehand, as an administrator does.
+ * Every host change bumps the affected mdevs' cfg_generation where
+ * vfio_ap does (patch "count the changes of a guest's AP configuration").
  */
 #include <errno.h>
 #include <stdatomic.h>
@@ -32,7 +37,16 @@
 struct sim_queue {
 	bool present;		/* TAPQ finds it (the tree has the queue) */
 	bool vfio_ap;		/* bound to the vfio_ap driver */
+	enum sim_qstate state;	/* what TAPQ's response code says */
 	u64 gr2;		/* what TAPQ answers (raw, unmasked) */
+};
+
+/* What TAPQ said of one queue (vfio_ap_mig_host.c's tapq answer). */
+struct sim_tapq_answer {
+	u64 gr2;
+	bool absent;
+	bool deconfigured;
+	bool checkstopped;
 };
 
 struct sim_host {
@@ -47,7 +61,8 @@ struct sim_host {
 	DECLARE_BITMAP(aqmask, AP_DOMAINS);
 	unsigned long apm_max, aqm_max;
 	bool se_guest;
-	int fail_apqn, fail_err;
+	atomic_int fail_apqn;
+	int fail_err;
 	atomic_ulong tapq_calls;
 	atomic_ulong fail_nth_at;	/* TAPQ call number that fails, 0: none */
 	int fail_nth_err;
@@ -62,7 +77,7 @@ struct sim_mdev {
 	char uuid[APMIG_UUID_LEN + 1];
 	struct sim_host *host;
 	bool protected_guest;	/* the KVM guest runs in Secure Execution */
-	unsigned long applies;
+	unsigned long checks;
 	struct vfio_ap_mig_problem *problems;
 	size_t nr_problems, max_problems;
 };
@@ -81,21 +96,47 @@ static struct sim_mdev *vdev_to_sim(struct vfio_device *vdev)
 	return to_sim_mdev(container_of(vdev, struct ap_matrix_mdev, vdev));
 }
 
-/* TAPQ with the T bit: GR2, -ENODEV (Q_NOT_AVAIL) or the knob's error. */
-static int sim_tapq(struct sim_host *h, u16 apqn, u64 *gr2)
+/*
+ * TAPQ with the T bit on a machine whose highest ids are @apm_max and
+ * @aqm_max, with no host lock held (as on hardware): the answer, or the
+ * knob's error (-ENODEV from a knob is Q_NOT_AVAIL: absent).
+ */
+static int sim_tapq(struct sim_host *h, unsigned long apm_max,
+		    unsigned long aqm_max, u16 apqn, struct sim_tapq_answer *a)
 {
-	unsigned long n = atomic_fetch_add(&h->tapq_calls, 1) + 1;
-	unsigned long at = atomic_load(&h->fail_nth_at);
+	unsigned long n, at;
+	int err;
 
+	memset(a, 0, sizeof(*a));
+	if (VFIO_AP_MIG_APID(apqn) > apm_max || VFIO_AP_MIG_APQI(apqn) > aqm_max) {
+		a->absent = true;
+		return 0;
+	}
+	n = atomic_fetch_add(&h->tapq_calls, 1) + 1;
+	at = atomic_load(&h->fail_nth_at);
+	err = 0;
 	if (at && n == at &&
 	    atomic_compare_exchange_strong(&h->fail_nth_at, &at, 0))
-		return h->fail_nth_err;
-	if (h->fail_apqn == apqn)
-		return h->fail_err;
-	if (!h->queues[apqn].present)
-		return -ENODEV;
-	*gr2 = h->queues[apqn].gr2;
+		err = h->fail_nth_err;
+	else if (atomic_load(&h->fail_apqn) == apqn)
+		err = h->fail_err;
+	if (err == -ENODEV || (!err && !h->queues[apqn].present)) {
+		a->absent = true;
+		return 0;
+	}
+	if (err)
+		return err;
+	a->deconfigured = h->queues[apqn].state == SIM_Q_DECONFIGURED;
+	a->checkstopped = h->queues[apqn].state == SIM_Q_CHECKSTOPPED;
+	a->gr2 = h->queues[apqn].gr2;
 	return 0;
+}
+
+/* vfio_ap_mdev_cfg_changed(): under the host lock (mdevs_lock). */
+static void sim_cfg_changed(struct sim_host *h, struct sim_mdev *m)
+{
+	lockdep_assert_held(&h->lock);
+	m->mdev.cfg_generation++;
 }
 
 /* The mdev other than @except whose matrix holds @apqn, or NULL. */
@@ -128,17 +169,24 @@ static bool sim_passable(const void *ctx, u16 apqn)
  * rules (apmig_filter_*()) applied to the host as it is now. Like vfio_ap,
  * each host change runs the filter it needs; removals clear shadow bits.
  */
-static void sim_filter_matrix(struct sim_host *h, struct sim_mdev *m)
+static bool sim_filter_matrix(struct sim_host *h, struct sim_mdev *m)
 {
 	struct ap_matrix *mx = &m->mdev.matrix, *sh = &m->mdev.shadow_apcb;
+	struct ap_matrix before = *sh;
 
 	apmig_filter_matrix(mx->apm, mx->aqm, h->apm, h->aqm, sim_passable, h,
 			    sh->apm, sh->aqm);
+	return !bitmap_equal(before.apm, sh->apm, AP_DEVICES) ||
+	       !bitmap_equal(before.aqm, sh->aqm, AP_DOMAINS);
 }
 
-static void sim_filter_cdoms(struct sim_host *h, struct sim_mdev *m)
+static bool sim_filter_cdoms(struct sim_host *h, struct sim_mdev *m)
 {
+	DECLARE_BITMAP(before, AP_DOMAINS);
+
+	bitmap_copy(before, m->mdev.shadow_apcb.adm, AP_DOMAINS);
 	apmig_filter_cdoms(m->mdev.matrix.adm, h->adm, m->mdev.shadow_apcb.adm);
+	return !bitmap_equal(before, m->mdev.shadow_apcb.adm, AP_DOMAINS);
 }
 
 /* vfio_ap_ops.c's device callbacks, with the migration hooks patched in. */
@@ -172,7 +220,10 @@ static long sim_device_ioctl(struct vfio_device *vdev, unsigned int cmd,
 
 	if (cmd != VFIO_DEVICE_RESET)
 		return -EOPNOTSUPP;
-	/* the queues' reset needs no simulation; then the migration reset */
+	/* vfio_ap_mdev_reset_queues() counts as a change; then the migration reset */
+	mutex_lock(&m->host->lock);
+	sim_cfg_changed(m->host, m);
+	mutex_unlock(&m->host->lock);
 	vfio_ap_mig_reset(&m->mdev);
 	return 0;
 }
@@ -236,7 +287,7 @@ int sim_host_from_tree(struct sim_host **out, const char *label,
 	snprintf(h->label, sizeof(h->label), "%s", label);
 	h->tree = tree;
 	mutex_init(&h->lock);
-	h->fail_apqn = -1;
+	atomic_store(&h->fail_apqn, -1);
 	bitmap_copy(h->apm, tree->apm, AP_DEVICES);
 	bitmap_copy(h->aqm, tree->aqm, AP_DOMAINS);
 	bitmap_copy(h->adm, tree->adm, AP_DOMAINS);
@@ -249,9 +300,16 @@ int sim_host_from_tree(struct sim_host **out, const char *label,
 
 		if (!q)
 			continue;
+		const struct apmig_card *c = &tree->cards[VFIO_AP_MIG_APID(i)];
+
 		h->queues[i].present = true;
 		h->queues[i].vfio_ap = q->driver == APMIG_DRV_VFIO_AP;
 		h->queues[i].gr2 = apmig_host_queue_gr2(tree, q);
+		/* the attributes show what TAPQ's response code says */
+		if (q->chkstop || (c->present && c->chkstop))
+			h->queues[i].state = SIM_Q_CHECKSTOPPED;
+		else if (!q->config || (c->present && !c->config))
+			h->queues[i].state = SIM_Q_DECONFIGURED;
 	}
 	for (k = 0; k < tree->nr_mdevs; k++) {
 		const struct apmig_mdev *t = &tree->mdevs[k];
@@ -325,10 +383,22 @@ void sim_host_set_se_guest(struct sim_host *h, bool se)
 
 void sim_host_fail_tapq(struct sim_host *h, int apqn, int err)
 {
-	mutex_lock(&h->lock);
-	h->fail_apqn = apqn;
+	atomic_store(&h->fail_apqn, -1);
 	h->fail_err = err;
+	atomic_store(&h->fail_apqn, apqn);
+}
+
+int sim_host_set_qstate(struct sim_host *h, u16 apqn, enum sim_qstate state)
+{
+	int ret = 0;
+
+	mutex_lock(&h->lock);
+	if (h->queues[apqn].present)
+		h->queues[apqn].state = state;
+	else
+		ret = -ENODEV;
 	mutex_unlock(&h->lock);
+	return ret;
 }
 
 void sim_host_fail_tapq_nth(struct sim_host *h, unsigned long n, int err)
@@ -345,7 +415,8 @@ unsigned long sim_host_tapq_calls(const struct sim_host *h)
 /*
  * A queue (un)bound to vfio_ap: vfio_ap_mdev_probe_queue() filters the matrix
  * of the mdev holding it; vfio_ap_mdev_remove_queue() takes its adapter out
- * of that mdev's guest if the guest has the queue.
+ * of that mdev's guest if the guest has the queue. Either counts as a
+ * change of that mdev.
  */
 static int sim_set_binding(struct sim_host *h, u16 apqn, bool vfio_ap)
 {
@@ -367,6 +438,7 @@ static int sim_set_binding(struct sim_host *h, u16 apqn, bool vfio_ap)
 	m = sim_owner(h, apqn, NULL);
 	if (!m)
 		goto out_unlock;
+	sim_cfg_changed(h, m);
 	if (vfio_ap)
 		sim_filter_matrix(h, m);
 	else if (test_bit_inv(apid, m->mdev.shadow_apcb.apm) &&
@@ -385,6 +457,38 @@ int sim_host_unbind(struct sim_host *h, u16 apqn)
 int sim_host_bind(struct sim_host *h, u16 apqn)
 {
 	return sim_set_binding(h, apqn, true);
+}
+
+/*
+ * The host's AP configuration changed (an adapter or a domain configured
+ * or deconfigured: vfio_ap_on_cfg_changed()): every mdev is filtered again
+ * and a guest whose APCB changed counts a change.
+ */
+int sim_host_configure(struct sim_host *h, enum sim_id_kind kind,
+		       unsigned int id, bool on)
+{
+	unsigned long *map = kind == SIM_ADAPTER ? h->apm :
+			     kind == SIM_DOMAIN ? h->aqm : h->adm;
+	size_t i;
+
+	if (id >= AP_DEVICES)
+		return -EINVAL;
+	mutex_lock(&h->lock);
+	if (on)
+		set_bit_inv(id, map);
+	else
+		clear_bit_inv(id, map);
+	for (i = 0; i < h->nr_mdevs; i++) {
+		struct sim_mdev *m = h->mdevs[i];
+		bool changed;
+
+		changed = kind == SIM_CONTROL_DOMAIN ? sim_filter_cdoms(h, m) :
+						       sim_filter_matrix(h, m);
+		if (changed)
+			sim_cfg_changed(h, m);
+	}
+	mutex_unlock(&h->lock);
+	return 0;
 }
 
 struct sim_mdev *sim_host_mdev(struct sim_host *h, const char *uuid)
@@ -482,14 +586,16 @@ int sim_mdev_assign(struct sim_mdev *m, enum sim_id_kind kind, unsigned int id)
 		goto out_unlock;
 	set_bit_inv(id, map);
 	if (kind == SIM_CONTROL_DOMAIN) {
-		sim_filter_cdoms(h, m);
+		/* vfio_ap_mdev_update_guest_apcb() when the filter changed it */
+		if (sim_filter_cdoms(h, m))
+			sim_cfg_changed(h, m);
 		goto out_unlock;
 	}
 	ret = sim_validate(h, m);
 	if (ret)
 		clear_bit_inv(id, map);
-	else
-		sim_filter_matrix(h, m);
+	else if (sim_filter_matrix(h, m))
+		sim_cfg_changed(h, m);
 out_unlock:
 	mutex_unlock(&h->lock);
 	return ret;
@@ -497,7 +603,8 @@ out_unlock:
 
 /*
  * As vfio_ap's unassign_* stores: the id leaves the matrix and the guest's
- * APCB; nothing is filtered again (an adapter left out stays out).
+ * APCB; nothing is filtered again (an adapter left out stays out). A guest
+ * that had the id counts a change (vfio_ap_mdev_update_guest_apcb()).
  */
 int sim_mdev_unassign(struct sim_mdev *m, enum sim_id_kind kind, unsigned int id)
 {
@@ -513,7 +620,10 @@ int sim_mdev_unassign(struct sim_mdev *m, enum sim_id_kind kind, unsigned int id
 		return -ENODEV;
 	mutex_lock(&m->host->lock);
 	clear_bit_inv(id, map);
-	clear_bit_inv(id, shadow);
+	if (test_bit_inv(id, shadow)) {
+		clear_bit_inv(id, shadow);
+		sim_cfg_changed(m->host, m);
+	}
 	mutex_unlock(&m->host->lock);
 	return 0;
 }
@@ -546,7 +656,37 @@ void sim_mdev_get(struct sim_mdev *m, struct ap_matrix *assigned,
 
 int sim_mdev_guest_config(struct sim_mdev *m, struct vfio_ap_mig_config *cfg)
 {
-	return vfio_ap_mig_host_read_config(&m->mdev, cfg);
+	u64 gen;
+
+	return vfio_ap_mig_host_read_config(&m->mdev, cfg, &gen);
+}
+
+int sim_config_copy(struct vfio_ap_mig_config *dst,
+		    const struct vfio_ap_mig_config *src)
+{
+	int ret;
+
+	if (!src)
+		return -ENODATA;
+	ret = vfio_ap_mig_config_alloc(dst, src->nr_queues);
+	if (ret)
+		return ret;
+	bitmap_copy(dst->apm, src->apm, VFIO_AP_MIG_IDS);
+	bitmap_copy(dst->aqm, src->aqm, VFIO_AP_MIG_IDS);
+	bitmap_copy(dst->adm, src->adm, VFIO_AP_MIG_IDS);
+	if (src->nr_queues)
+		memcpy(dst->queues, src->queues, src->nr_queues * sizeof(*src->queues));
+	return 0;
+}
+
+u64 sim_mdev_generation(struct sim_mdev *m)
+{
+	u64 gen;
+
+	mutex_lock(&m->host->lock);
+	gen = m->mdev.cfg_generation;
+	mutex_unlock(&m->host->lock);
+	return gen;
 }
 
 void sim_mdev_set_protected(struct sim_mdev *m, bool protected_guest)
@@ -556,9 +696,9 @@ void sim_mdev_set_protected(struct sim_mdev *m, bool protected_guest)
 	mutex_unlock(&m->host->lock);
 }
 
-unsigned long sim_mdev_applies(const struct sim_mdev *m)
+unsigned long sim_mdev_checks(const struct sim_mdev *m)
 {
-	return m->applies;
+	return m->checks;
 }
 
 size_t sim_mdev_problems(const struct sim_mdev *m,
@@ -601,23 +741,64 @@ bool vfio_ap_mig_host_is_se_guest(struct ap_matrix_mdev *matrix_mdev)
 	return se;
 }
 
-static int sim_tapq_cb(void *ctx, u16 apqn, u64 *gr2)
+void vfio_ap_mig_host_peek(struct ap_matrix_mdev *matrix_mdev, u64 *generation,
+			   u32 *nr_queues)
 {
-	return sim_tapq(ctx, apqn, gr2);
+	struct sim_host *h = to_sim_mdev(matrix_mdev)->host;
+	const struct ap_matrix *apcb = &matrix_mdev->shadow_apcb;
+
+	mutex_lock(&h->lock);
+	*generation = matrix_mdev->cfg_generation;
+	*nr_queues = bitmap_weight(apcb->apm, AP_DEVICES) *
+		     bitmap_weight(apcb->aqm, AP_DOMAINS);
+	mutex_unlock(&h->lock);
+}
+
+/* The ids TAPQ may be asked about, for the source's config build. */
+struct sim_tapq_ctx {
+	struct sim_host *host;
+	unsigned long apm_max, aqm_max;
+};
+
+/* The source's TAPQ: a queue of the guest that vanished is -ENODEV. */
+static int sim_source_tapq(void *ctx, u16 apqn, u64 *gr2)
+{
+	struct sim_tapq_ctx *t = ctx;
+	struct sim_tapq_answer a;
+	int ret;
+
+	ret = sim_tapq(t->host, t->apm_max, t->aqm_max, apqn, &a);
+	if (ret)
+		return ret;
+	if (a.absent)
+		return -ENODEV;
+	*gr2 = a.gr2;
+	return 0;
 }
 
 int vfio_ap_mig_host_read_config(struct ap_matrix_mdev *matrix_mdev,
-				 struct vfio_ap_mig_config *cfg)
+				 struct vfio_ap_mig_config *cfg, u64 *generation)
 {
 	struct sim_host *h = to_sim_mdev(matrix_mdev)->host;
-	struct ap_matrix *apcb = &matrix_mdev->shadow_apcb;
+	struct sim_tapq_ctx t = { .host = h };
+	DECLARE_BITMAP(apm, AP_DEVICES);
+	DECLARE_BITMAP(aqm, AP_DOMAINS);
+	DECLARE_BITMAP(adm, AP_DOMAINS);
 	u16 failed = 0;
 	int ret;
 
+	/* copy under mdevs_lock, TAPQ after */
 	mutex_lock(&h->lock);
-	ret = vfio_ap_mig_config_build(cfg, apcb->apm, apcb->aqm, apcb->adm,
-				       sim_tapq_cb, h, &failed);
+	bitmap_copy(apm, matrix_mdev->shadow_apcb.apm, AP_DEVICES);
+	bitmap_copy(aqm, matrix_mdev->shadow_apcb.aqm, AP_DOMAINS);
+	bitmap_copy(adm, matrix_mdev->shadow_apcb.adm, AP_DOMAINS);
+	t.apm_max = matrix_mdev->matrix.apm_max;
+	t.aqm_max = matrix_mdev->matrix.aqm_max;
+	*generation = matrix_mdev->cfg_generation;
 	mutex_unlock(&h->lock);
+
+	ret = vfio_ap_mig_config_build(cfg, apm, aqm, adm, sim_source_tapq, &t,
+				       &failed);
 	if (ret && ret != -ENOMEM)
 		dev_err_ratelimited(matrix_mdev->vdev.dev,
 				    "migration: cannot read queue %02x.%04x of the guest: %d\n",
@@ -625,30 +806,83 @@ int vfio_ap_mig_host_read_config(struct ap_matrix_mdev *matrix_mdev,
 	return ret;
 }
 
-/* The destination mdev's view of the host, for the rules' lookup. */
+/*
+ * The destination mdev's view of the host, copied under the host lock:
+ * what vfio_ap_mig_host.c's view snapshots (bindings, owners, the host's
+ * AP configuration, the mdev's APCB in @target).
+ */
 struct sim_view {
 	struct sim_host *host;
-	struct sim_mdev *dest;
+	unsigned long apm_max, aqm_max;
+	DECLARE_BITMAP(host_apm, AP_DEVICES);
+	DECLARE_BITMAP(host_aqm, AP_DOMAINS);
+	DECLARE_BITMAP(bound, VFIO_AP_MIG_MAX_QUEUES);
+	DECLARE_BITMAP(in_use, VFIO_AP_MIG_MAX_QUEUES);
+	struct vfio_ap_mig_target target;
 };
 
+/* The rules' lookup: the snapshot, and TAPQ with no lock held. */
 static int sim_view_lookup(void *ctx, u16 apqn, struct vfio_ap_mig_target_queue *tq)
 {
 	struct sim_view *v = ctx;
+	struct sim_tapq_answer a;
 	int ret;
 
-	lockdep_assert_held(&v->host->lock);
-	memset(tq, 0, sizeof(*tq));
-	ret = sim_tapq(v->host, apqn, &tq->gr2);
-	if (ret == -ENODEV)
-		return 0;
+	ret = sim_tapq(v->host, v->apm_max, v->aqm_max, apqn, &a);
 	if (ret)
 		return ret;
-	tq->exists = true;
-	tq->unconfigured = !vfio_ap_mig_apqn_configured(v->host->apm, v->host->aqm, apqn);
-	tq->bound = v->host->queues[apqn].vfio_ap;
-	tq->in_use = apmig_queue_in_use(tq->bound,
-					sim_owner(v->host, apqn, v->dest) != NULL);
+	tq->exists = !a.absent;
+	tq->gr2 = a.gr2;
+	tq->checkstopped = a.checkstopped;
+	tq->unconfigured = a.deconfigured ||
+			   !vfio_ap_mig_apqn_configured(v->host_apm, v->host_aqm, apqn);
+	tq->bound = test_bit(apqn, v->bound);
+	tq->in_use = test_bit(apqn, v->in_use);
 	return 0;
+}
+
+/*
+ * Copy what the check needs for @cfg's queues: bound to vfio_ap (a driver
+ * walk), assigned to an mdev other than @dst (whatever the binding), the
+ * host's configuration and @dst's APCB; no TAPQ.
+ */
+static void sim_view_snapshot(struct sim_view *v, const struct vfio_ap_mig_config *cfg,
+			      struct sim_mdev *dst, u64 *generation)
+{
+	struct sim_host *h = dst->host;
+	const struct ap_matrix *apcb = &dst->mdev.shadow_apcb;
+	unsigned long apid, apqi;
+	size_t i;
+
+	lockdep_assert_held(&h->lock);
+	for_each_set_bit_inv(apid, cfg->apm, AP_DEVICES)
+		for_each_set_bit_inv(apqi, cfg->aqm, AP_DOMAINS) {
+			u16 apqn = VFIO_AP_MIG_APQN(apid, apqi);
+
+			if (h->queues[apqn].present && h->queues[apqn].vfio_ap)
+				set_bit(apqn, v->bound);
+		}
+	for (i = 0; i < h->nr_mdevs; i++) {
+		struct sim_mdev *o = h->mdevs[i];
+
+		if (o == dst)
+			continue;
+		for_each_set_bit_inv(apid, o->mdev.matrix.apm, AP_DEVICES) {
+			if (!test_bit_inv(apid, cfg->apm))
+				continue;
+			for_each_set_bit_inv(apqi, o->mdev.matrix.aqm, AP_DOMAINS)
+				if (test_bit_inv(apqi, cfg->aqm))
+					set_bit(VFIO_AP_MIG_APQN(apid, apqi), v->in_use);
+		}
+	}
+	bitmap_copy(v->target.apm, apcb->apm, AP_DEVICES);
+	bitmap_copy(v->target.aqm, apcb->aqm, AP_DOMAINS);
+	bitmap_copy(v->target.adm, apcb->adm, AP_DOMAINS);
+	bitmap_copy(v->host_apm, h->apm, AP_DEVICES);
+	bitmap_copy(v->host_aqm, h->aqm, AP_DOMAINS);
+	v->apm_max = dst->mdev.matrix.apm_max;
+	v->aqm_max = dst->mdev.matrix.aqm_max;
+	*generation = dst->mdev.cfg_generation;
 }
 
 struct sim_report {
@@ -678,50 +912,31 @@ static void sim_record_problem(void *ctx, const struct vfio_ap_mig_problem *p)
 		r->report(r->ctx, p);
 }
 
-static int sim_judge(struct ap_matrix_mdev *matrix_mdev,
-		     const struct vfio_ap_mig_config *cfg, bool apply,
-		     vfio_ap_mig_report_t report, void *report_ctx)
+int vfio_ap_mig_host_check(struct ap_matrix_mdev *matrix_mdev,
+			   const struct vfio_ap_mig_config *cfg,
+			   vfio_ap_mig_report_t report, void *report_ctx,
+			   u64 *generation)
 {
 	struct sim_mdev *m = to_sim_mdev(matrix_mdev);
 	struct sim_host *h = m->host;
-	struct sim_view view = { .host = h, .dest = m };
-	struct vfio_ap_mig_target target = {
-		.lookup = sim_view_lookup,
-		.ctx = &view,
-	};
 	struct sim_report rep = { .m = m, .report = report, .ctx = report_ctx };
-	struct ap_matrix *mx = &matrix_mdev->matrix;
+	struct sim_view *v;
 	int ret;
 
+	v = kzalloc_obj(*v, GFP_KERNEL_ACCOUNT);
+	if (!v)
+		return -ENOMEM;
+	v->host = h;
+	v->target.lookup = sim_view_lookup;
+	v->target.ctx = v;
 	mutex_lock(&h->lock);
-	m->nr_problems = 0;
-	bitmap_copy(target.adm, h->adm, AP_DOMAINS);
-	ret = vfio_ap_mig_check(cfg, &target, sim_record_problem, &rep);
-	if (ret || !apply)
-		goto out_unlock;
-	/* every queue passed: the guest gets exactly the source's APCB */
-	bitmap_copy(mx->apm, cfg->apm, AP_DEVICES);
-	bitmap_copy(mx->aqm, cfg->aqm, AP_DOMAINS);
-	bitmap_copy(mx->adm, cfg->adm, AP_DOMAINS);
-	/* vfio_ap_mdev_set_matrix() runs both filters */
-	sim_filter_matrix(h, m);
-	sim_filter_cdoms(h, m);
-	m->applies++;
-out_unlock:
+	sim_view_snapshot(v, cfg, m, generation);
 	mutex_unlock(&h->lock);
+
+	/* the problem list belongs to the thread checking for this mdev */
+	m->nr_problems = 0;
+	m->checks++;
+	ret = vfio_ap_mig_check(cfg, &v->target, sim_record_problem, &rep);
+	kfree(v);
 	return ret;
-}
-
-int vfio_ap_mig_host_check(struct ap_matrix_mdev *matrix_mdev,
-			   const struct vfio_ap_mig_config *cfg,
-			   vfio_ap_mig_report_t report, void *report_ctx)
-{
-	return sim_judge(matrix_mdev, cfg, false, report, report_ctx);
-}
-
-int vfio_ap_mig_host_apply(struct ap_matrix_mdev *matrix_mdev,
-			   const struct vfio_ap_mig_config *cfg,
-			   vfio_ap_mig_report_t report, void *report_ctx)
-{
-	return sim_judge(matrix_mdev, cfg, true, report, report_ctx);
 }

@@ -5,9 +5,12 @@
  * the AP queues with their TAPQ answers and driver bindings, the vfio_ap
  * mdevs with their assigned matrix and their guest's configuration
  * (shadow APCB), and implements vfio_ap_mig_host.h for the driver.
- * Knobs make TAPQ of one APQN fail and turn the host into a Secure
- * Execution guest; host changes (unbind, assign, ...) model an
- * administrator acting during a migration.
+ * Knobs make TAPQ of one APQN fail or answer check-stopped/deconfigured
+ * and turn the host into a Secure Execution guest; host changes (unbind,
+ * assign, ...) model an administrator acting during a migration and bump
+ * the affected mdevs' cfg_generation as vfio_ap does. The destination mdev
+ * is prepared by the caller (the tree, or create + assign): the driver only
+ * checks it.
  */
 #ifndef SIM_HOST_H
 #define SIM_HOST_H
@@ -51,18 +54,34 @@ void sim_host_fail_tapq_nth(struct sim_host *host, unsigned long n, int err);
 /* TAPQs answered (or failed) on @host so far. */
 unsigned long sim_host_tapq_calls(const struct sim_host *host);
 
+/*
+ * What TAPQ's response code says of a present queue. Loaded from the tree
+ * (queue or card 'chkstop' 1: checkstopped; 'config' 0: deconfigured); the
+ * knob changes the answer only, as hardware would before the AP bus's next
+ * scan: no generation moves. -ENODEV if the queue does not exist.
+ */
+enum sim_qstate { SIM_Q_NORMAL, SIM_Q_CHECKSTOPPED, SIM_Q_DECONFIGURED };
+int sim_host_set_qstate(struct sim_host *host, u16 apqn, enum sim_qstate state);
+
 /* Host changes, as an administrator would make them through sysfs. */
 int sim_host_unbind(struct sim_host *host, u16 apqn);	/* to cex4queue */
 int sim_host_bind(struct sim_host *host, u16 apqn);	/* to vfio_ap */
 
+enum sim_id_kind { SIM_ADAPTER, SIM_DOMAIN, SIM_CONTROL_DOMAIN };
+
 /* mdevs */
 struct sim_mdev *sim_host_mdev(struct sim_host *host, const char *uuid);
-/* Create an empty mdev; -EEXIST if @uuid exists. */
+/* Create an empty mdev (mdevctl's job); -EEXIST if @uuid exists. */
 int sim_host_create_mdev(struct sim_host *host, const char *uuid,
 			 struct sim_mdev **mdev);
 size_t sim_host_nr_mdevs(const struct sim_host *host);
 
-enum sim_id_kind { SIM_ADAPTER, SIM_DOMAIN, SIM_CONTROL_DOMAIN };
+/*
+ * The host's AP configuration (QCI) gains (@on) or loses adapter, domain or
+ * control domain @id; every mdev is filtered again (vfio_ap_on_cfg_changed()).
+ */
+int sim_host_configure(struct sim_host *host, enum sim_id_kind kind,
+		       unsigned int id, bool on);
 
 /* assign_/unassign_{adapter,domain,control_domain}: 0 or -errno as vfio_ap. */
 int sim_mdev_assign(struct sim_mdev *m, enum sim_id_kind kind, unsigned int id);
@@ -79,11 +98,19 @@ void sim_mdev_get(struct sim_mdev *m, struct ap_matrix *assigned,
  * now (knobs apply); free with vfio_ap_mig_config_free().
  */
 int sim_mdev_guest_config(struct sim_mdev *m, struct vfio_ap_mig_config *cfg);
+/*
+ * Copy @src into @dst (allocated here; free with vfio_ap_mig_config_free()),
+ * e.g. the decoder's last configuration, which the decoder owns. 0 or -errno.
+ */
+int sim_config_copy(struct vfio_ap_mig_config *dst,
+		    const struct vfio_ap_mig_config *src);
 /* The mdev's KVM guest is protected (kvm_s390_pv_is_protected()). */
 void sim_mdev_set_protected(struct sim_mdev *m, bool protected_guest);
-/* Successful vfio_ap_mig_host_apply() calls on this mdev. */
-unsigned long sim_mdev_applies(const struct sim_mdev *m);
-/* Problems reported by the last check/apply with this mdev as destination. */
+/* The mdev's cfg_generation (under the host lock). */
+u64 sim_mdev_generation(struct sim_mdev *m);
+/* vfio_ap_mig_host_check() calls with this mdev as destination. */
+unsigned long sim_mdev_checks(const struct sim_mdev *m);
+/* Problems and changes reported by the last check with this mdev as destination. */
 size_t sim_mdev_problems(const struct sim_mdev *m,
 			 const struct vfio_ap_mig_problem **problems);
 

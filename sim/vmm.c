@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/poll.h>
 #include <linux/unaligned.h>
 #include <linux/vfio.h>
 
@@ -91,7 +92,8 @@ const char *sim_phase_name(enum sim_phase phase)
 const char *sim_point_name(enum sim_point point)
 {
 	static const char *const names[SIM_PT_NR] = {
-		"src-setup-done", "src-precopy-chunk", "src-precopy-done",
+		"src-setup-done", "src-precopy-chunk", "src-precopy-approved",
+		"src-precopy-done",
 		"src-stopped", "src-stopcopy-chunk", "src-stopcopy-done",
 		"dst-setup-done", "dst-chunk", "dst-loaded", "dst-running",
 	};
@@ -362,15 +364,31 @@ static ssize_t vmm_save_block(struct vmm_side *s, void *buf, size_t len)
 	return n;
 }
 
-static int vmm_precopy_info(struct vmm_side *s, u64 *initial, u64 *dirty)
+/* VFIO_MIG_GET_PRECOPY_INFO; true in *reinit when new initial data is there. */
+static int vmm_precopy_info(struct vmm_side *s, u64 *initial, u64 *dirty,
+			    bool *reinit)
 {
 	struct sim_event ev = {};
 
-	ev.err = shim_vfio_precopy_info(s->datafd, &ev.initial, &ev.dirty);
+	ev.err = shim_vfio_precopy_info_flags(s->datafd, &ev.flags, &ev.initial,
+					      &ev.dirty);
 	vmm_event(s, SIM_EV_PRECOPY_INFO, &ev);
 	*initial = ev.initial;
 	*dirty = ev.dirty;
+	*reinit = !ev.err && (ev.flags & VFIO_PRECOPY_INFO_REINIT);
 	return ev.err;
+}
+
+/* poll(2) on the data fd without waiting: bytes to read now? */
+static int vmm_readable(struct vmm_side *s, int timeout_ms)
+{
+	int mask = shim_sys_poll(s->datafd, EPOLLIN, timeout_ms);
+
+	if (mask < 0)
+		return -errno;
+	if (mask & EPOLLERR)
+		return -ENODEV;
+	return !!(mask & EPOLLIN);
 }
 
 /* Send one chunk of device data read in the current phase. */
@@ -383,16 +401,21 @@ static int vmm_src_chunk(struct vmm_side *s, const void *buf, size_t n)
 	return ret;
 }
 
-/* Source pre-copy: send initial data until the device has none for now. */
+/*
+ * Source pre-copy: send the data the device has now (poll says when), then
+ * with switchover-ack INIT_DATA_SENT once the initial data is out, and wait
+ * for the destination's approval. New initial data (REINIT) means the
+ * destination must check again: send it, announce it, wait again.
+ */
 static int vmm_src_precopy(struct vmm_side *s, u8 *buf, size_t bufsz)
 {
 	const struct sim_vmm_opts *o = s->vmm->opts;
 	u64 init_left, dirty;
-	bool init_sent = false;
+	bool init_sent = false, reinit;
 	ssize_t n;
 	int ret;
 
-	ret = vmm_precopy_info(s, &init_left, &dirty);
+	ret = vmm_precopy_info(s, &init_left, &dirty, &reinit);
 	if (ret)
 		return vmm_fail(s, ret, "VFIO_MIG_GET_PRECOPY_INFO");
 	for (;;) {
@@ -401,12 +424,24 @@ static int vmm_src_precopy(struct vmm_side *s, u8 *buf, size_t bufsz)
 			;
 		if (s->answered && s->verdict)
 			return vmm_fail(s, s->verdict, "destination refused during pre-copy");
-		ret = vmm_precopy_info(s, &init_left, &dirty);
+		ret = vmm_precopy_info(s, &init_left, &dirty, &reinit);
 		if (ret)
 			return vmm_fail(s, ret, "VFIO_MIG_GET_PRECOPY_INFO");
-		n = vmm_save_block(s, buf, bufsz);
-		if (n < 0)
-			return vmm_fail(s, n, "read pre-copy data");
+		if (reinit && init_sent) {
+			/* the destination approved data that is no longer current */
+			init_sent = false;
+			s->approved = false;
+			vmm_note(s, SIM_EV_GUEST, "new initial data (REINIT): switchover waits");
+		}
+		ret = vmm_readable(s, 0);
+		if (ret < 0)
+			return vmm_fail(s, ret, "poll pre-copy data");
+		n = 0;
+		if (ret) {
+			n = vmm_save_block(s, buf, bufsz);
+			if (n < 0)
+				return vmm_fail(s, n, "read pre-copy data");
+		}
 		if (n > 0) {
 			ret = vmm_src_chunk(s, buf, n);
 			if (ret)
@@ -422,10 +457,10 @@ static int vmm_src_precopy(struct vmm_side *s, u8 *buf, size_t bufsz)
 				return vmm_fail(s, ret, "send INIT_DATA_SENT");
 			init_sent = true;
 		}
-		if (!n)
+		if (n)
+			continue;
+		if (!o->switchover_ack)
 			break;
-	}
-	if (o->switchover_ack) {
 		while (!s->approved && !s->answered) {
 			ret = vmm_src_poll(s, true);
 			if (ret)
@@ -435,7 +470,18 @@ static int vmm_src_precopy(struct vmm_side *s, u8 *buf, size_t bufsz)
 			return vmm_fail(s, s->verdict ? s->verdict : -EPROTO,
 					"destination refused during pre-copy");
 		vmm_note(s, SIM_EV_GUEST, "switchover approved by the destination");
-	} else {
+		vmm_hook(s, SIM_PT_SRC_PRECOPY_APPROVED);
+		/* switch over only if nothing new came meanwhile */
+		ret = vmm_precopy_info(s, &init_left, &dirty, &reinit);
+		if (ret)
+			return vmm_fail(s, ret, "VFIO_MIG_GET_PRECOPY_INFO");
+		if (!reinit && !init_left)
+			break;
+		init_sent = false;
+		s->approved = false;
+		vmm_note(s, SIM_EV_GUEST, "new initial data (REINIT): switchover waits");
+	}
+	if (!o->switchover_ack) {
 		while (!vmm_src_poll(s, false))
 			;
 	}
@@ -477,6 +523,10 @@ static int vmm_src_stop_copy(struct vmm_side *s, bool precopy, u8 *buf,
 	if (s->datafd < 0)
 		return vmm_fail(s, -EBADF, "STOP_COPY gave no data fd");
 	for (;;) {
+		/* in STOP_COPY the fd is always readable: the data or the end */
+		ret = vmm_readable(s, -1);
+		if (ret <= 0)
+			return vmm_fail(s, ret ? ret : -EIO, "poll stop-copy data");
 		n = vmm_save_block(s, buf, bufsz);
 		if (n < 0)
 			return vmm_fail(s, n, "read stop-copy data");
@@ -550,6 +600,14 @@ static void *vmm_src_main(void *arg)
 		goto out_recover;
 	}
 	precopy = s->vmm->opts->precopy && (s->flags & VFIO_MIGRATION_PRE_COPY);
+	if (precopy && !s->vmm->opts->precopy_v1) {
+		/* a 7.3-aware QEMU: flags are output, REINIT is reported */
+		ret = shim_vfio_set_precopy_v2(s->devfd);
+		if (ret) {
+			vmm_fail(s, ret, "VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2");
+			goto out_recover;
+		}
+	}
 	ev.err = shim_vfio_get_data_size(s->devfd, &ev.bytes);
 	vmm_event(s, SIM_EV_DATA_SIZE, &ev);
 	if (ev.err)

@@ -6,9 +6,12 @@
  * carried through a real socketpair in chunks, each side in its own thread.
  *
  * What a real deployment splits between QEMU and libvirt is modelled as:
- * - source: flags and data size; with pre-copy RUNNING -> PRE_COPY at
- *   setup, pre-copy reads (-ENOMSG = nothing now), with switchover-ack the
- *   INIT_DATA_SENT marker and a wait for the destination's approval; at VM
+ * - source: flags and data size; with pre-copy the PRECOPY_INFOv2 opt-in
+ *   (as a 7.3-aware QEMU), RUNNING -> PRE_COPY at setup, pre-copy reads
+ *   while poll says readable (-ENOMSG = nothing now), with switchover-ack
+ *   the INIT_DATA_SENT marker and a wait for the destination's approval,
+ *   again after VFIO_PRECOPY_INFO_REINIT until the new initial data is
+ *   sent and approved; at VM
  *   stop -> PRE_COPY_P2P / RUNNING_P2P, -> STOP_COPY / STOP, -> STOP_COPY,
  *   read until 0, -> STOP, close the data fd, wait for the destination's
  *   verdict; on failure resume the guest (-> RUNNING_P2P -> RUNNING) or,
@@ -48,6 +51,7 @@ enum sim_phase {
 enum sim_point {
 	SIM_PT_SRC_SETUP_DONE,		/* source saving set up */
 	SIM_PT_SRC_PRECOPY_CHUNK,	/* after each pre-copy chunk read */
+	SIM_PT_SRC_PRECOPY_APPROVED,	/* switchover approved (each time) */
 	SIM_PT_SRC_PRECOPY_DONE,	/* initial data sent (and approved) */
 	SIM_PT_SRC_STOPPED,		/* guest stopped, before STOP_COPY */
 	SIM_PT_SRC_STOPCOPY_CHUNK,	/* after each stop-copy chunk read */
@@ -69,6 +73,7 @@ struct sim_vmm_opts {
 	size_t src_buf;		/* read size; 0: min(1 MiB, stop_copy_length) */
 	size_t dst_buf;		/* write size; 0: 32 KiB (QEMUFile buffer) */
 	size_t wire_chunk;	/* socket write size; 0: whole frames */
+	bool precopy_v1;	/* no PRECOPY_INFOv2 opt-in (a QEMU before 7.3) */
 	sim_vmm_hook_t hook;	/* may be NULL */
 	void *hook_ctx;
 };
@@ -78,7 +83,7 @@ enum sim_event_kind {
 	SIM_EV_RESET,		/* VFIO_DEVICE_RESET */
 	SIM_EV_READ,		/* @bytes read from the data fd */
 	SIM_EV_WRITE,		/* @bytes written to the data fd */
-	SIM_EV_PRECOPY_INFO,	/* @initial, @dirty */
+	SIM_EV_PRECOPY_INFO,	/* @initial, @dirty, @flags */
 	SIM_EV_DATA_SIZE,	/* @bytes = stop_copy_length */
 	SIM_EV_GUEST,		/* @text: guest stopped / resumed / started */
 	SIM_EV_FAIL,		/* @text: why the side gave up */
@@ -93,6 +98,7 @@ struct sim_event {
 	int err;		/* 0 or -errno */
 	u64 asked;		/* READ/WRITE: the length asked for */
 	u64 bytes, initial, dirty;
+	u32 flags;		/* PRECOPY_INFO: VFIO_PRECOPY_INFO_* */
 	char text[96];
 };
 

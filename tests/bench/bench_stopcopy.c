@@ -239,7 +239,8 @@ static void phase_record(struct run *r, enum phase ph, u64 ns)
  * A host in memory, as apmig_host_load() would build it from sysfs:
  * @adapters CEX8 CCA cards x @domains domains, every queue bound to vfio_ap,
  * control domains = usage domains. With @guest, mdev SRC_UUID holds every
- * queue and a guest runs on it; else DST_UUID exists and holds nothing.
+ * queue and a guest runs on it; else DST_UUID, prepared by the
+ * administrator, holds every queue with no guest yet.
  */
 static struct apmig_host *tree_build(unsigned int adapters, unsigned int domains,
 				     bool guest)
@@ -279,14 +280,12 @@ static struct apmig_host *tree_build(unsigned int adapters, unsigned int domains
 	h->nr_mdevs = 1;
 	m = &h->mdevs[0];
 	snprintf(m->uuid, sizeof(m->uuid), "%s", guest ? SRC_UUID : DST_UUID);
-	if (guest) {
-		bitmap_copy(m->apm, h->apm, VFIO_AP_MIG_IDS);
-		bitmap_copy(m->aqm, h->aqm, VFIO_AP_MIG_IDS);
-		bitmap_copy(m->adm, h->adm, VFIO_AP_MIG_IDS);
-		bitmap_copy(m->guest_apm, h->apm, VFIO_AP_MIG_IDS);
-		bitmap_copy(m->guest_aqm, h->aqm, VFIO_AP_MIG_IDS);
-		m->has_guest = true;
-	}
+	bitmap_copy(m->apm, h->apm, VFIO_AP_MIG_IDS);
+	bitmap_copy(m->aqm, h->aqm, VFIO_AP_MIG_IDS);
+	bitmap_copy(m->adm, h->adm, VFIO_AP_MIG_IDS);
+	bitmap_copy(m->guest_apm, h->apm, VFIO_AP_MIG_IDS);
+	bitmap_copy(m->guest_aqm, h->aqm, VFIO_AP_MIG_IDS);
+	m->has_guest = guest;
 	for (a = 0; a < adapters; a++) {
 		for (d = 0; d < domains; d++) {
 			struct apmig_queue *q = calloc(1, sizeof(*q));
@@ -297,8 +296,8 @@ static struct apmig_host *tree_build(unsigned int adapters, unsigned int domains
 			q->functions = BENCH_FAC_CCA;
 			q->config = true;
 			q->driver = APMIG_DRV_VFIO_AP;
-			q->status = guest ? APMIG_QST_IN_USE : APMIG_QST_UNASSIGNED;
-			q->mdev = guest ? 0 : -1;
+			q->status = guest ? APMIG_QST_IN_USE : APMIG_QST_ASSIGNED;
+			q->mdev = 0;
 			h->queues[q->apqn] = q;
 		}
 	}
@@ -451,8 +450,8 @@ static void run_nopre(struct run *r, struct world *w, int src, int dst)
 	set_state(dst, VFIO_DEVICE_STATE_STOP, "destination: RESUMING -> STOP");
 	phase_end(r);
 	set_state(dst, VFIO_DEVICE_STATE_RUNNING, "destination: start");
-	if (!sim_mdev_applies(w->dst))
-		die("destination: nothing applied", 0);
+	if (sim_mdev_state(w->dst) != VFIO_DEVICE_STATE_RUNNING)
+		die("destination: not running", 0);
 }
 
 /*
@@ -516,6 +515,10 @@ static void run_pre(struct run *r, struct world *w, int src, int dst,
 	}
 
 	if (change) {
+		/* the administrator prepared the same change on the destination */
+		ret = sim_mdev_unassign(w->dst, SIM_CONTROL_DOMAIN, w->cdom);
+		if (ret)
+			die("destination: unassign control domain", ret);
 		/* a new configuration: decoded and checked in the window */
 		write_stream(dfd, w->stream + initial_len,
 			     w->stream_len - initial_len);
@@ -528,6 +531,11 @@ static void run_pre(struct run *r, struct world *w, int src, int dst,
 	shim_sys_close(dfd);
 	set_state(dst, VFIO_DEVICE_STATE_STOP, "destination: RESUMING -> STOP");
 	set_state(dst, VFIO_DEVICE_STATE_RUNNING, "destination: start");
+	if (change) {
+		ret = sim_mdev_assign(w->dst, SIM_CONTROL_DOMAIN, w->cdom);
+		if (ret)
+			die("destination: assign control domain", ret);
+	}
 #undef ONCE
 }
 
@@ -555,19 +563,20 @@ static void run_pieces(struct run *r, struct world *w, struct flat_target *flat)
 	enum vfio_ap_mig_event ev;
 	size_t len = vfio_ap_mig_config_record_size(r->queues), done;
 	ssize_t n;
+	u64 gen;
 	bool eq;
 	u32 i;
 	int ret;
 
 	phase_begin(r, PH_HOST_READ_CONFIG);
-	ret = vfio_ap_mig_host_read_config(sim_mdev_matrix_mdev(w->src), &cfg);
+	ret = vfio_ap_mig_host_read_config(sim_mdev_matrix_mdev(w->src), &cfg, &gen);
 	phase_end(r);
 	if (ret)
 		die("read_config", ret);
 
 	phase_begin(r, PH_HOST_CHECK);
 	ret = vfio_ap_mig_host_check(sim_mdev_matrix_mdev(w->dst), &cfg, NULL,
-				     NULL);
+				     NULL, &gen);
 	phase_end(r);
 	if (ret)
 		die("host check", ret);
@@ -590,7 +599,7 @@ static void run_pieces(struct run *r, struct world *w, struct flat_target *flat)
 	}
 	ret = n <= 0 ? (int)n : vfio_ap_mig_decoder_finish(&dec);
 	if (!ret)
-		ret = vfio_ap_mig_decoder_take_config(&dec, &cfg2);
+		ret = sim_config_copy(&cfg2, vfio_ap_mig_decoder_config(&dec));
 	vfio_ap_mig_decoder_release(&dec);
 	phase_end(r);
 	if (ret)

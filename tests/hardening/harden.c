@@ -119,14 +119,13 @@ static struct apmig_host *hh_tree(enum hh_layout layout, bool source,
 		hh_ids(t->aqm, l->pair[p].apqis);
 		snprintf(m->uuid, sizeof(m->uuid), "%s",
 			 source ? hh_src_uuid[p] : hh_dst_uuid[p]);
-		if (!source)
-			continue;
+		/* the destination mdevs are prepared alike, with no guest yet */
 		hh_ids(m->apm, l->pair[p].apids);
 		hh_ids(m->aqm, l->pair[p].apqis);
 		hh_ids(m->adm, l->pair[p].cdoms);
 		bitmap_copy(m->guest_apm, m->apm, VFIO_AP_MIG_IDS);
 		bitmap_copy(m->guest_aqm, m->aqm, VFIO_AP_MIG_IDS);
-		m->has_guest = true;
+		m->has_guest = source;
 	}
 	t->nr_mdevs = 2;
 	for_each_set_bit_inv(apid, t->apm, VFIO_AP_MIG_IDS) {

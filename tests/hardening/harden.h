@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Fixtures of the hardening tests: two simulated hosts built in memory (a
- * source whose guests run, a destination with empty mdevs), and a VMM's
+ * source whose guests run, a destination whose mdevs are prepared alike), and a VMM's
  * migration steps on shim device and data fds, each returning 0 or the
  * -errno of the first step that failed, with the step's name.
  */

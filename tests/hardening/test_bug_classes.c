@@ -182,7 +182,7 @@ static int decode(const u8 *buf, size_t len, struct vfio_ap_mig_config *cfg)
 	}
 	ret = vfio_ap_mig_decoder_finish(&dec);
 	if (!ret)
-		ret = vfio_ap_mig_decoder_take_config(&dec, cfg);
+		ret = sim_config_copy(cfg, vfio_ap_mig_decoder_config(&dec));
 	vfio_ap_mig_decoder_release(&dec);
 	return ret;
 }
@@ -417,11 +417,14 @@ static void test_uninitialised_configuration(void **state)
 	int fd;
 	unsigned int id;
 
-	/* pair 1: one adapter; drop its control domain and one domain */
+	/* pair 1: one adapter; drop its control domain and one domain, on both */
 	assert_int_equal(sim_mdev_unassign(f->env.src[1], SIM_CONTROL_DOMAIN, 0x0c), 0);
+	assert_int_equal(sim_mdev_unassign(f->env.dst[1], SIM_CONTROL_DOMAIN, 0x0c), 0);
 	for (id = 0; id < 256; id++)
-		if (id != 0x10)
+		if (id != 0x10) {
 			assert_int_equal(sim_mdev_unassign(f->env.src[1], SIM_DOMAIN, id), 0);
+			assert_int_equal(sim_mdev_unassign(f->env.dst[1], SIM_DOMAIN, id), 0);
+		}
 	dirty_stack();
 	save(f, 1, true);
 	assert_int_equal(decode(f->stream, f->len, &cfg), 0);
@@ -514,7 +517,13 @@ static void test_control_domains_dropped(void **state)
 	assert_int_equal(bitmap_weight(cfg.adm, 256), 4);
 	vfio_ap_mig_config_free(&cfg);
 	assert_int_equal(shim_vfio_set_state(f->env.src_fd[0], S_RUNNING, NULL), 0);
-	assert_int_equal(hh_resume(f->env.dst_fd[0], buf, len, 100, &st), 0);
+	/*
+	 * The administrator gives the destination mdev the same domain; in
+	 * one write, only the last record is checked (the first, without
+	 * 0x2a, would now be refused for an extra control domain).
+	 */
+	assert_int_equal(sim_mdev_assign(f->env.dst[0], SIM_CONTROL_DOMAIN, 0x2a), 0);
+	assert_int_equal(hh_resume(f->env.dst_fd[0], buf, len, len, &st), 0);
 	sim_mdev_get(f->env.dst[0], NULL, &guest);
 	assert_true(test_bit_inv(0x2a, guest.adm));
 	assert_true(hh_same_config(&f->env, 0));
@@ -998,13 +1007,16 @@ static void test_data_size_not_reported(void **state)
 	hh_close_fd(&fd);
 	assert_int_equal(hh_reset_running(f->env.src_fd[0]), 0);
 
+	/* a destination reports the size of its own mdev's guest */
 	wfd = resuming(f, 0);
-	assert_int_equal(data_size(f->env.dst_fd[0]), vfio_ap_mig_config_record_size(0));
+	assert_int_equal(data_size(f->env.dst_fd[0]),
+			 vfio_ap_mig_config_record_size(hh_layout_queues(HH_MEDIUM, 0)));
 	assert_int_equal(SYS(shim_sys_write(wfd, "XXXX", 4)), 4);
 	hh_close_fd(&wfd);
 	assert_int_equal(shim_vfio_set_state(f->env.dst_fd[0], S_STOP, NULL), -ENODATA);
 	assert_int_equal(state_of(f->env.dst_fd[0]), S_ERROR);
-	assert_int_equal(data_size(f->env.dst_fd[0]), vfio_ap_mig_config_record_size(0));
+	assert_int_equal(data_size(f->env.dst_fd[0]),
+			 vfio_ap_mig_config_record_size(hh_layout_queues(HH_MEDIUM, 0)));
 	assert_int_equal(hh_reset_running(f->env.dst_fd[0]), 0);
 }
 

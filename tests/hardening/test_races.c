@@ -356,21 +356,31 @@ static void *host_main(void *arg)
 	return NULL;
 }
 
-/* The destination mdevs lose what the racing migrations gave them. */
-static void clear_destinations(void)
+/*
+ * The administrator prepares each destination mdev again for its source
+ * guest as the races left it: the same adapters, domains, control domains.
+ */
+static void prepare_destinations(void)
 {
-	struct ap_matrix mx;
+	struct ap_matrix mx, want;
 	unsigned long id;
 	int p;
 
 	for (p = 0; p < 2; p++) {
 		sim_mdev_get(env.dst[p], &mx, NULL);
+		sim_mdev_get(env.src[p], &want, NULL);
 		for_each_set_bit_inv(id, mx.apm, 256)
 			sim_mdev_unassign(env.dst[p], SIM_ADAPTER, id);
 		for_each_set_bit_inv(id, mx.aqm, 256)
 			sim_mdev_unassign(env.dst[p], SIM_DOMAIN, id);
 		for_each_set_bit_inv(id, mx.adm, 256)
 			sim_mdev_unassign(env.dst[p], SIM_CONTROL_DOMAIN, id);
+		for_each_set_bit_inv(id, want.apm, 256)
+			sim_mdev_assign(env.dst[p], SIM_ADAPTER, id);
+		for_each_set_bit_inv(id, want.aqm, 256)
+			sim_mdev_assign(env.dst[p], SIM_DOMAIN, id);
+		for_each_set_bit_inv(id, want.adm, 256)
+			sim_mdev_assign(env.dst[p], SIM_CONTROL_DOMAIN, id);
 	}
 }
 
@@ -466,7 +476,7 @@ int main(int argc, char **argv)
 		       i + 1 < OP_NR ? "," : "\n");
 
 	/* afterwards: every device resets to RUNNING and both pairs migrate */
-	clear_destinations();
+	prepare_destinations();
 	for (i = 0; i < 4; i++) {
 		if (hh_reset_running(*devs[i].fd)) {
 			fprintf(stderr, "races: %s %d: reset does not give RUNNING\n",
