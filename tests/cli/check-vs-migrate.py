@@ -13,7 +13,9 @@ creates it, so a pair always names one the target has. They must agree on
     2 a tree that cannot be read or a guest that cannot be snapshot),
   - the source guest's configuration (queues, adapters, domains, control
     domains: vfio_ap's shadow APCB, derived by the library in both paths),
-  - the problems, one by one.
+  - the problems, one by one, and the guest-visible changes (a newer AP
+    type, a class change: reported by the same rules, flagged, never
+    counted), one by one, each in its own array ("problems", "changes").
 
     check-vs-migrate.py APMIG TESTS_DIR
 
@@ -60,8 +62,8 @@ def run(apmig, args):
     return p.returncode, out, p.stderr
 
 
-def problems(obj):
-    return [tuple(p.get(k) for k in PROBLEM_KEYS) for p in obj['problems']]
+def problems(obj, member='problems'):
+    return [tuple(p.get(k) for k in PROBLEM_KEYS) for p in obj.get(member, [])]
 
 
 def compare(apmig, fixtures, src, uuid, dst, dest):
@@ -95,9 +97,11 @@ def compare(apmig, fixtures, src, uuid, dst, dest):
     if cg != mg:
         bad.append('source guest differs:\n    check:   %s\n    migrate: %s' %
                    (cg, mg))
-    if problems(cobj) != problems(mobj):
-        bad.append('problems differ:\n    check:   %s\n    migrate: %s' %
-                   (problems(cobj), problems(mobj)))
+    for member in ('problems', 'changes'):
+        if problems(cobj, member) != problems(mobj, member):
+            bad.append('%s differ:\n    check:   %s\n    migrate: %s' %
+                       (member, problems(cobj, member),
+                        problems(mobj, member)))
     return cobj['verdict'], bad
 
 
