@@ -2,8 +2,9 @@
 /*
  * apmig demo: nothing to prepare. Migrates a running guest with four AP
  * queues over two adapters and two domains plus a control domain between
- * two simulated hosts shipped with the tool, then shows the refusal of the
- * same migration to an incompatible host, with its diagnosis.
+ * two simulated hosts shipped with the tool, whose destination mdev is
+ * already prepared, then shows the refusal of the same migration to an
+ * incompatible host, with its diagnosis.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -89,8 +90,8 @@ static int cmd_demo(int argc, char *argv[])
 				  hosts);
 
 	printf("apmig demo: live migration of a KVM guest's AP crypto configuration\n"
-	       "through the vfio_ap migration driver, on two simulated s390 hosts\n"
-	       "read from %s\n\n", hosts);
+	       "through the vfio_ap migration driver, simulated: two s390 hosts\n"
+	       "read from %s, the destination mdev prepared on each\n\n", hosts);
 
 	printf("=== 1. Migration to a compatible host ===\n\n");
 	fflush(stdout);
@@ -106,7 +107,7 @@ static int cmd_demo(int argc, char *argv[])
 	printf("\n");
 	if (first == APMIG_EXIT_OK && second == APMIG_EXIT_REFUSED) {
 		printf("demo: as expected, the first migration succeeded and the second\n"
-		       "was refused with its diagnosis, nothing applied on that target.\n");
+		       "was refused with its diagnosis, that target's mdev unchanged.\n");
 		return APMIG_EXIT_OK;
 	}
 	if (first == APMIG_EXIT_ERROR || second == APMIG_EXIT_ERROR)
@@ -123,11 +124,13 @@ const struct apmig_cmd apmig_cmd_demo = {
 	.usage =
 	"Usage: apmig demo\n"
 	"\n"
-	"Nothing to prepare: runs 'apmig migrate' twice on the hosts shipped with\n"
-	"apmig (<datadir>/apmig/hosts, else the source tree's data/hosts;\n"
-	"APMIG_DEMO_HOSTS overrides). First the guest of mdev " DEMO_GUEST "\n"
-	"moves to a compatible host; then the same migration to an incompatible\n"
-	"host is refused, every problem listed, the source guest still running.\n"
+	"Nothing to prepare: runs 'apmig migrate' (simulated) twice on the hosts\n"
+	"shipped with apmig (<datadir>/apmig/hosts, else the source tree's\n"
+	"data/hosts; APMIG_DEMO_HOSTS overrides), each with destination mdev\n"
+	DEMO_DEST " prepared. First the guest of mdev\n"
+	DEMO_GUEST " moves to a compatible host; then the\n"
+	"same migration to an incompatible host is refused, every problem listed,\n"
+	"the source guest still running.\n"
 	"\n"
 	"Exit status: 0 when both runs end as expected, 1 otherwise, 2 error.\n",
 };

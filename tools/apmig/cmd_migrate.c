@@ -2,9 +2,11 @@
 /*
  * apmig migrate: migrate a guest's AP configuration between two hosts given
  * as sysfs-shaped trees, through the real migration driver on simulated
- * hosts, driven in QEMU's order. Shows each side's transitions, the bytes
- * of each phase, the verdict and the destination guest's configuration;
- * a refusal lists every problem the target's driver reported.
+ * hosts, driven in QEMU's order. The destination mdev must already exist
+ * on the target with its assignment, as an administrator prepares it: the
+ * driver only verifies it. Shows each side's transitions, the bytes of each
+ * phase, the verdict and the destination guest's configuration; a refusal
+ * lists every problem the target's driver reported. Says that it simulated.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -50,9 +52,9 @@ struct migrate_run {
 	struct sim_host *src_host, *dst_host;
 	struct sim_mdev *src, *dst;
 	const char *dst_uuid;
-	bool created;
 	struct ap_matrix src_guest;	/* before the migration */
-	struct ap_matrix dst_guest;	/* after it */
+	struct ap_matrix dst_before;	/* the destination mdev, before ... */
+	struct ap_matrix dst_guest;	/* ... and after (never written) */
 	struct sim_vmm_result res;
 	struct migrate_log log;
 };
@@ -130,7 +132,6 @@ static int migrate_load(struct migrate_run *r)
 {
 	const struct apmig_migrate_args *a = r->a;
 	struct apmig_error err = {};
-	int ret;
 
 	if (sim_host_load(&r->src_host, "source", a->source_dir, &err))
 		return apmig_fail(a->cmd, "source: %s", err.msg);
@@ -142,14 +143,11 @@ static int migrate_load(struct migrate_run *r)
 				  a->uuid, a->source_dir);
 	r->dst_uuid = a->target_uuid ? a->target_uuid : a->uuid;
 	r->dst = sim_host_mdev(r->dst_host, r->dst_uuid);
-	if (!r->dst) {
-		ret = sim_host_create_mdev(r->dst_host, r->dst_uuid, &r->dst);
-		if (ret)
-			return apmig_fail(a->cmd, "target: cannot create mdev %s: %s",
-					  r->dst_uuid, strerror(-ret));
-		r->created = true;
-	}
+	if (!r->dst)
+		return apmig_fail(a->cmd, "target: %s: no such mediated device in %s (prepare it with its assignment first)",
+				  r->dst_uuid, a->target_dir);
 	sim_mdev_get(r->src, NULL, &r->src_guest);
+	sim_mdev_get(r->dst, NULL, &r->dst_before);
 	return 0;
 }
 
@@ -226,9 +224,10 @@ static void migrate_print_event(FILE *out, const struct sim_event *e, u64 *moved
 		}
 		break;
 	case SIM_EV_PRECOPY_INFO:
-		fprintf(out, "precopy info: initial %llu, dirty %llu",
+		fprintf(out, "precopy info: initial %llu, dirty %llu%s",
 			(unsigned long long)e->initial,
-			(unsigned long long)e->dirty);
+			(unsigned long long)e->dirty,
+			e->flags & VFIO_PRECOPY_INFO_REINIT ? ", REINIT" : "");
 		break;
 	case SIM_EV_DATA_SIZE:
 		fprintf(out, "stop-copy length %llu", (unsigned long long)e->bytes);
@@ -264,10 +263,11 @@ static void migrate_print_text(FILE *out, struct migrate_run *r)
 	u64 moved[2] = { 0, 0 };
 	size_t i;
 
+	fprintf(out, "simulated: the vfio_ap migration driver on simulated hosts read from sysfs trees\n");
 	fprintf(out, "source: %s, mdev %s\n", a->source_dir, a->uuid);
-	fprintf(out, "target: %s, mdev %s%s\n", a->target_dir, r->dst_uuid,
-		r->created ? " (created)" : "");
+	fprintf(out, "target: %s, mdev %s\n", a->target_dir, r->dst_uuid);
 	migrate_print_matrix(out, "source guest", &r->src_guest);
+	migrate_print_matrix(out, "target mdev guest", &r->dst_before);
 	fprintf(out, "flow: %s\n", a->precopy ?
 		"pre-copy with switchover-ack, then stop-copy" : "stop-copy only");
 	fputc('\n', out);
@@ -304,7 +304,7 @@ static void migrate_print_text(FILE *out, struct migrate_run *r)
 		for (i = 0; i < r->log.n; i++)
 			fprintf(out, "  kernel: %s\n", migrate_chomp(r->log.line[i]));
 	}
-	fprintf(out, "source guest: %s; target: nothing applied\n",
+	fprintf(out, "source guest: %s; target mdev: unchanged\n",
 		res->src_running ? (res->src_stopped ? "resumed" : "kept running") :
 				   "NOT RUNNING");
 }
@@ -344,6 +344,8 @@ static struct json_object *migrate_json_event(const struct sim_event *e)
 	if (e->kind == SIM_EV_PRECOPY_INFO) {
 		json_object_object_add(o, "initial_bytes", json_object_new_uint64(e->initial));
 		json_object_object_add(o, "dirty_bytes", json_object_new_uint64(e->dirty));
+		json_object_object_add(o, "reinit", json_object_new_boolean(
+				       e->flags & VFIO_PRECOPY_INFO_REINIT));
 	}
 	if (e->text[0])
 		json_object_object_add(o, "text", json_object_new_string(e->text));
@@ -403,6 +405,7 @@ static int migrate_print_json(FILE *out, struct migrate_run *r)
 	size_t n, i;
 	int ret;
 
+	json_object_object_add(o, "simulated", json_object_new_boolean(true));
 	json_object_object_add(o, "verdict", json_object_new_string(migrate_verdict(r)));
 	json_object_object_add(o, "reason", res->status ?
 			       json_object_new_string(res->why) : NULL);
@@ -420,8 +423,7 @@ static int migrate_print_json(FILE *out, struct migrate_run *r)
 
 	json_object_object_add(dst, "dir", json_object_new_string(a->target_dir));
 	json_object_object_add(dst, "mdev", json_object_new_string(r->dst_uuid));
-	json_object_object_add(dst, "created", json_object_new_boolean(r->created));
-	json_object_object_add(dst, "applied", json_object_new_boolean(sim_mdev_applies(r->dst) > 0));
+	json_object_object_add(dst, "mdev_guest", migrate_json_matrix(&r->dst_before));
 	json_object_object_add(dst, "guest", res->status ? NULL :
 			       migrate_json_matrix(&r->dst_guest));
 	json_object_object_add(o, "target", dst);
@@ -587,9 +589,11 @@ const struct apmig_cmd apmig_cmd_migrate = {
 	"DIR (--source) to the host whose sysfs is DIR (--target), through the\n"
 	"vfio_ap migration driver running on simulated hosts built from those\n"
 	"trees, driven in QEMU's order: pre-copy with switchover-ack, then\n"
-	"stop-copy. On the target the configuration lands in the mediated device\n"
-	"--target-uuid names (default: UUID), created if absent. The trees are\n"
-	"only read: nothing is written to them.\n"
+	"stop-copy. The run is simulated and says so. The destination mediated\n"
+	"device --target-uuid names (default: UUID) must exist in the target's\n"
+	"tree with its assignment, as the administrator prepares it: the driver\n"
+	"verifies that it gives the guest the same configuration on compatible\n"
+	"queues and never changes it. The trees are only read.\n"
 	"\n"
 	"Options:\n"
 	"  --source DIR        the source host's sysfs (e.g. /sys)\n"
@@ -601,7 +605,7 @@ const struct apmig_cmd apmig_cmd_migrate = {
 	"  -j, --json          one JSON object\n"
 	"  -h, --help          this text\n"
 	"\n"
-	"Exit status: 0 migrated; 1 refused: the source guest runs, nothing was\n"
-	"applied on the target, every problem is listed; 2 usage or environment\n"
-	"error.\n",
+	"Exit status: 0 migrated; 1 refused: the source guest runs, the target\n"
+	"mdev is unchanged, every problem is listed; 2 usage or environment\n"
+	"error (e.g. no such destination mdev).\n",
 };

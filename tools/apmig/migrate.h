@@ -15,7 +15,7 @@
  * @source_dir: sysfs-shaped tree of the source host
  * @target_dir: sysfs-shaped tree of the target host
  * @uuid: the source mdev
- * @target_uuid: the destination mdev (NULL: @uuid); created if absent
+ * @target_uuid: the destination mdev (NULL: @uuid); must exist, never written
  * @precopy: use PRE_COPY (with switchover-ack) when the device offers it
  * @trace: show every read, write and transition with its time and phase
  * @json: one JSON object instead of text
@@ -34,7 +34,7 @@ struct apmig_migrate_args {
 /*
  * Load both hosts, migrate through the driver and the simulated VMMs,
  * print the run to @out. Returns the exit status: 0 migrated, 1 refused
- * (the source guest runs, nothing applied on the target), 2 error
+ * (the source guest runs, the target mdev unchanged), 2 error
  * (printed as "apmig: <cmd>: <why>").
  */
 int apmig_migrate_run(const struct apmig_migrate_args *a, FILE *out);
