@@ -157,6 +157,13 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* Run the check again with an empty recorder; returns its result. */
+static int recheck(struct fixture *f)
+{
+	f->rec->n = 0;
+	return vfio_ap_mig_check(&f->src, &f->tgt, record, f->rec);
+}
+
 /* One queue 03.0004 with @src_gr2 on the source and @tgt_gr2 on the target. */
 static int check_one(struct fixture *f, u64 src_gr2, u64 tgt_gr2)
 {
@@ -164,8 +171,7 @@ static int check_one(struct fixture *f, u64 src_gr2, u64 tgt_gr2)
 
 	src_build(&f->src, apid, 1, apqi, 1, src_gr2);
 	tgt_mirror(f, tgt_gr2);
-	f->rec->n = 0;
-	return vfio_ap_mig_check(&f->src, &f->tgt, record, f->rec);
+	return recheck(f);
 }
 
 static void assert_problem(const struct vfio_ap_mig_problem *p,
@@ -218,8 +224,7 @@ static void test_check_exists_refused(void **state)
 	f->tgt_host->q[0x0304].exists = false;
 	f->tgt_host->q[0x0304].bound = false;
 	f->tgt_host->q[0x0304].in_use = true;
-	f->rec->n = 0;
-	assert_int_equal(vfio_ap_mig_check(&f->src, &f->tgt, record, f->rec), 1);
+	assert_int_equal(recheck(f), 1);
 	assert_int_equal(f->rec->n, 1);
 	assert_problem(&f->rec->p[0], VFIO_AP_MIG_CHAR_EXISTS, 0x0304, 1, 0);
 	assert_string_equal(fmt(&f->rec->p[0]),
@@ -349,11 +354,14 @@ static void test_check_facilities(void **state)
 	}
 }
 
-static u64 with_type(u64 gr2, unsigned int at)
-{
-	return (gr2 & ~VFIO_AP_MIG_GR2_AT) |
-	       ((u64)at << VFIO_AP_MIG_GR2_AT_SHIFT);
-}
+/* @gr2 with the GR2 field FIELD (AT, CLASS, BS, ML) set to @v. */
+#define GR2_WITH(gr2, FIELD, v) \
+	(((gr2) & ~VFIO_AP_MIG_GR2_##FIELD) | \
+	 ((u64)(v) << VFIO_AP_MIG_GR2_##FIELD##_SHIFT))
+#define with_type(gr2, at)	GR2_WITH(gr2, AT, at)
+#define with_class(gr2, class)	GR2_WITH(gr2, CLASS, class)
+#define with_bs(gr2, bs)	GR2_WITH(gr2, BS, bs)
+#define with_ml(gr2, ml)	GR2_WITH(gr2, ML, ml)
 
 /* Tests that the target's AP type may be equal or newer, never older. */
 static void test_check_ap_type(void **state)
@@ -382,12 +390,6 @@ static void test_check_ap_type(void **state)
 				   with_type(GR2_CEX8_CCA, 254)), 1);
 	assert_problem(&f->rec->p[0], VFIO_AP_MIG_CHAR_AP_TYPE, 0x0304,
 		       255, 254);
-}
-
-static u64 with_class(u64 gr2, unsigned int class)
-{
-	return (gr2 & ~VFIO_AP_MIG_GR2_CLASS) |
-	       ((u64)class << VFIO_AP_MIG_GR2_CLASS_SHIFT);
 }
 
 /* Tests that full native needs full native and stateless accepts either. */
@@ -421,12 +423,6 @@ static void test_check_class(void **state)
 	assert_int_equal(check_one(f, with_class(GR2_CEX8_CCA, full),
 				   with_class(GR2_CEX8_CCA, 0)), 1);
 	assert_problem(&f->rec->p[0], VFIO_AP_MIG_CHAR_CLASS, 0x0304, 0x80, 0);
-}
-
-static u64 with_bs(u64 gr2, unsigned int bs)
-{
-	return (gr2 & ~VFIO_AP_MIG_GR2_BS) |
-	       ((u64)bs << VFIO_AP_MIG_GR2_BS_SHIFT);
 }
 
 /* Tests that the SE bind state must be 0 on both sides, each its own code. */
@@ -489,8 +485,7 @@ static void test_check_every_problem_one_queue(void **state)
 	check_one(f, src, tgt);
 	f->tgt_host->q[0x0304].bound = false;
 	f->tgt_host->q[0x0304].in_use = true;
-	f->rec->n = 0;
-	assert_int_equal(vfio_ap_mig_check(&f->src, &f->tgt, record, f->rec), 12);
+	assert_int_equal(recheck(f), 12);
 	assert_int_equal(f->rec->n, 12);
 	assert_problem(&f->rec->p[0], VFIO_AP_MIG_CHAR_OWNER, 0x0304, 1, 0);
 	assert_problem(&f->rec->p[1], VFIO_AP_MIG_CHAR_BINDING, 0x0304, 1, 0);
@@ -564,8 +559,7 @@ static void test_check_control_domains(void **state)
 
 	clear_bit_inv(0, f->tgt.adm);
 	clear_bit_inv(255, f->tgt.adm);
-	f->rec->n = 0;
-	assert_int_equal(vfio_ap_mig_check(&f->src, &f->tgt, record, f->rec), 3);
+	assert_int_equal(recheck(f), 3);
 	assert_problem(&f->rec->p[0], VFIO_AP_MIG_CHAR_CONTROL_DOMAIN, 0, 1, 0);
 	assert_problem(&f->rec->p[1], VFIO_AP_MIG_CHAR_EXTRA_CONTROL_DOMAIN,
 		       63, 0, 1);
@@ -577,8 +571,7 @@ static void test_check_control_domains(void **state)
 	memset(f->tgt.adm, 0, sizeof(f->tgt.adm));
 	for (i = 0; i < VFIO_AP_MIG_IDS; i++)
 		set_bit_inv(i, f->src.adm);
-	f->rec->n = 0;
-	assert_int_equal(vfio_ap_mig_check(&f->src, &f->tgt, record, f->rec), 256);
+	assert_int_equal(recheck(f), 256);
 	for (i = 0; i < VFIO_AP_MIG_IDS; i++)
 		assert_problem(&f->rec->p[i], VFIO_AP_MIG_CHAR_CONTROL_DOMAIN,
 			       i, 1, 0);
@@ -587,8 +580,7 @@ static void test_check_control_domains(void **state)
 	memset(f->src.adm, 0, sizeof(f->src.adm));
 	for (i = 0; i < VFIO_AP_MIG_IDS; i++)
 		set_bit_inv(i, f->tgt.adm);
-	f->rec->n = 0;
-	assert_int_equal(vfio_ap_mig_check(&f->src, &f->tgt, record, f->rec), 256);
+	assert_int_equal(recheck(f), 256);
 	for (i = 0; i < VFIO_AP_MIG_IDS; i++)
 		assert_problem(&f->rec->p[i],
 			       VFIO_AP_MIG_CHAR_EXTRA_CONTROL_DOMAIN, i, 0, 1);
@@ -613,25 +605,21 @@ static void test_check_mdev_queue(void **state)
 	/* the domain missing instead of the adapter: the same */
 	set_bit_inv(0x03, f->tgt.apm);
 	clear_bit_inv(0x04, f->tgt.aqm);
-	f->rec->n = 0;
-	assert_int_equal(vfio_ap_mig_check(&f->src, &f->tgt, record, f->rec), 1);
+	assert_int_equal(recheck(f), 1);
 	assert_problem(&f->rec->p[0], VFIO_AP_MIG_CHAR_MDEV_QUEUE, 0x0304, 1, 0);
 
 	f->tgt_host->q[0x0304].in_use = true;
-	f->rec->n = 0;
-	assert_int_equal(vfio_ap_mig_check(&f->src, &f->tgt, record, f->rec), 1);
+	assert_int_equal(recheck(f), 1);
 	assert_problem(&f->rec->p[0], VFIO_AP_MIG_CHAR_OWNER, 0x0304, 1, 0);
 
 	f->tgt_host->q[0x0304].in_use = false;
 	f->tgt_host->q[0x0304].bound = false;
-	f->rec->n = 0;
-	assert_int_equal(vfio_ap_mig_check(&f->src, &f->tgt, record, f->rec), 1);
+	assert_int_equal(recheck(f), 1);
 	assert_problem(&f->rec->p[0], VFIO_AP_MIG_CHAR_BINDING, 0x0304, 1, 0);
 
 	/* an unbound queue another mdev holds: both reasons, no code 18 */
 	f->tgt_host->q[0x0304].in_use = true;
-	f->rec->n = 0;
-	assert_int_equal(vfio_ap_mig_check(&f->src, &f->tgt, record, f->rec), 2);
+	assert_int_equal(recheck(f), 2);
 	assert_problem(&f->rec->p[0], VFIO_AP_MIG_CHAR_OWNER, 0x0304, 1, 0);
 	assert_problem(&f->rec->p[1], VFIO_AP_MIG_CHAR_BINDING, 0x0304, 1, 0);
 }
@@ -662,8 +650,7 @@ static void test_check_extra_queues(void **state)
 	memset(f->tgt.aqm, 0, sizeof(f->tgt.aqm));
 	set_bit_inv(0x07, f->tgt.apm);
 	set_bit_inv(0x04, f->tgt.aqm);
-	f->rec->n = 0;
-	assert_int_equal(vfio_ap_mig_check(&f->src, &f->tgt, record, f->rec), 2);
+	assert_int_equal(recheck(f), 2);
 	assert_problem(&f->rec->p[0], VFIO_AP_MIG_CHAR_MDEV_QUEUE, 0x0304, 1, 0);
 	assert_problem(&f->rec->p[1], VFIO_AP_MIG_CHAR_EXTRA_QUEUE, 0x0704, 0, 1);
 }
@@ -684,30 +671,21 @@ static void test_check_stopped_deconfigured_one_problem(void **state)
 	tq->bound = false;
 	tq->in_use = true;
 	clear_bit_inv(0x03, f->tgt.apm);	/* and out of the mdev's guest */
-	f->rec->n = 0;
-	assert_int_equal(vfio_ap_mig_check(&f->src, &f->tgt, record, f->rec), 1);
+	assert_int_equal(recheck(f), 1);
 	assert_int_equal(f->rec->n, 1);
 	assert_problem(&f->rec->p[0], VFIO_AP_MIG_CHAR_CHECKSTOPPED, 0x0304, 0, 1);
 	assert_string_equal(fmt(&f->rec->p[0]),
 			    "queue 03.0004: check-stop: check-stopped on target");
 
 	tq->unconfigured = true;
-	f->rec->n = 0;
-	assert_int_equal(vfio_ap_mig_check(&f->src, &f->tgt, record, f->rec), 1);
+	assert_int_equal(recheck(f), 1);
 	assert_int_equal(f->rec->n, 1);
 	assert_problem(&f->rec->p[0], VFIO_AP_MIG_CHAR_CONFIGURED, 0x0304, 1, 0);
 
 	/* a missing queue is one problem before either */
 	tq->exists = false;
-	f->rec->n = 0;
-	assert_int_equal(vfio_ap_mig_check(&f->src, &f->tgt, record, f->rec), 1);
+	assert_int_equal(recheck(f), 1);
 	assert_problem(&f->rec->p[0], VFIO_AP_MIG_CHAR_EXISTS, 0x0304, 1, 0);
-}
-
-static u64 with_ml(u64 gr2, unsigned int ml)
-{
-	return (gr2 & ~VFIO_AP_MIG_GR2_ML) |
-	       ((u64)ml << VFIO_AP_MIG_GR2_ML_SHIFT);
 }
 
 /* Tests the maximum message length: the target's may be equal or larger. */
