@@ -174,28 +174,22 @@ static int check_one(struct fixture *f, u64 src_gr2, u64 tgt_gr2)
 	return recheck(f);
 }
 
-static void assert_problem(const struct vfio_ap_mig_problem *p,
-			   enum vfio_ap_mig_char what, u16 id, u64 source,
-			   u64 target)
+static void assert_report(const struct vfio_ap_mig_problem *p,
+			  enum vfio_ap_mig_char what, u16 id, u64 source,
+			  u64 target, bool change)
 {
 	assert_int_equal(p->what, what);
 	assert_int_equal(p->id, id);
 	assert_int_equal(p->source, source);
 	assert_int_equal(p->target, target);
-	assert_false(p->change);
+	assert_int_equal(p->change, change);
 }
 
+#define assert_problem(p, what, id, source, target) \
+	assert_report(p, what, id, source, target, false)
 /* A guest-visible change: reported like a problem, flagged, not counted. */
-static void assert_change(const struct vfio_ap_mig_problem *p,
-			  enum vfio_ap_mig_char what, u16 id, u64 source,
-			  u64 target)
-{
-	assert_int_equal(p->what, what);
-	assert_int_equal(p->id, id);
-	assert_int_equal(p->source, source);
-	assert_int_equal(p->target, target);
-	assert_true(p->change);
-}
+#define assert_change(p, what, id, source, target) \
+	assert_report(p, what, id, source, target, true)
 
 static const char *fmt(const struct vfio_ap_mig_problem *p)
 {
