@@ -241,16 +241,30 @@ static void migrate_print_event(FILE *out, const struct sim_event *e, u64 *moved
 	fputc('\n', out);
 }
 
-static void migrate_print_problems(FILE *out, const struct migrate_run *r)
+/* The destination's problems (@changes false) or guest-visible changes. */
+static size_t migrate_count(const struct migrate_run *r, bool changes)
 {
 	const struct vfio_ap_mig_problem *p;
-	size_t n = sim_mdev_problems(r->dst, &p), i;
+	size_t n = sim_mdev_problems(r->dst, &p), i, k = 0;
+
+	for (i = 0; i < n; i++)
+		k += p[i].change == changes;
+	return k;
+}
+
+static void migrate_print_problems(FILE *out, const struct migrate_run *r,
+				   bool changes)
+{
+	const struct vfio_ap_mig_problem *p;
+	size_t n = sim_mdev_problems(r->dst, &p), i, k = migrate_count(r, changes);
 	char line[256];
 
-	if (!n)
+	if (!k)
 		return;
-	fprintf(out, "problems: %zu\n", n);
+	fprintf(out, "%s: %zu\n", changes ? "guest-visible changes" : "problems", k);
 	for (i = 0; i < n; i++) {
+		if (p[i].change != changes)
+			continue;
 		vfio_ap_mig_format_problem(&p[i], line, sizeof(line));
 		fprintf(out, "  %s\n", line);
 	}
@@ -296,11 +310,13 @@ static void migrate_print_text(FILE *out, struct migrate_run *r)
 	if (!res->status) {
 		fprintf(out, "verdict: migrated\n");
 		migrate_print_matrix(out, "destination guest", &r->dst_guest);
+		migrate_print_problems(out, r, true);
 		return;
 	}
 	fprintf(out, "verdict: refused\nreason: %s\n", res->why);
-	migrate_print_problems(out, r);
-	if (!sim_mdev_problems(r->dst, NULL)) {
+	migrate_print_problems(out, r, false);
+	migrate_print_problems(out, r, true);
+	if (!migrate_count(r, false)) {
 		for (i = 0; i < r->log.n; i++)
 			fprintf(out, "  kernel: %s\n", migrate_chomp(r->log.line[i]));
 	}
@@ -401,7 +417,7 @@ static int migrate_print_json(FILE *out, struct migrate_run *r)
 	struct json_object *src = json_object_new_object();
 	struct json_object *dst = json_object_new_object();
 	struct json_object *bytes = json_object_new_object();
-	struct json_object *arr, *sides;
+	struct json_object *arr, *chg, *sides;
 	size_t n, i;
 	int ret;
 
@@ -445,10 +461,13 @@ static int migrate_print_json(FILE *out, struct migrate_run *r)
 	json_object_object_add(o, "bytes", bytes);
 
 	arr = json_object_new_array();
+	chg = json_object_new_array();
 	n = sim_mdev_problems(r->dst, &p);
 	for (i = 0; i < n; i++)
-		json_object_array_add(arr, apmig_json_problem(&p[i]));
+		json_object_array_add(p[i].change ? chg : arr,
+				      apmig_json_problem(&p[i]));
 	json_object_object_add(o, "problems", arr);
+	json_object_object_add(o, "changes", chg);
 	arr = json_object_new_array();
 	for (i = 0; i < r->log.n; i++)
 		json_object_array_add(arr, json_object_new_string(
