@@ -661,24 +661,6 @@ int sim_mdev_guest_config(struct sim_mdev *m, struct vfio_ap_mig_config *cfg)
 	return vfio_ap_mig_host_read_config(&m->mdev, cfg, &gen);
 }
 
-int sim_config_copy(struct vfio_ap_mig_config *dst,
-		    const struct vfio_ap_mig_config *src)
-{
-	int ret;
-
-	if (!src)
-		return -ENODATA;
-	ret = vfio_ap_mig_config_alloc(dst, src->nr_queues);
-	if (ret)
-		return ret;
-	bitmap_copy(dst->apm, src->apm, VFIO_AP_MIG_IDS);
-	bitmap_copy(dst->aqm, src->aqm, VFIO_AP_MIG_IDS);
-	bitmap_copy(dst->adm, src->adm, VFIO_AP_MIG_IDS);
-	if (src->nr_queues)
-		memcpy(dst->queues, src->queues, src->nr_queues * sizeof(*src->queues));
-	return 0;
-}
-
 u64 sim_mdev_generation(struct sim_mdev *m)
 {
 	u64 gen;

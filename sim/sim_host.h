@@ -98,12 +98,6 @@ void sim_mdev_get(struct sim_mdev *m, struct ap_matrix *assigned,
  * now (knobs apply); free with vfio_ap_mig_config_free().
  */
 int sim_mdev_guest_config(struct sim_mdev *m, struct vfio_ap_mig_config *cfg);
-/*
- * Copy @src into @dst (allocated here; free with vfio_ap_mig_config_free()),
- * e.g. the decoder's last configuration, which the decoder owns. 0 or -errno.
- */
-int sim_config_copy(struct vfio_ap_mig_config *dst,
-		    const struct vfio_ap_mig_config *src);
 /* The mdev's KVM guest is protected (kvm_s390_pv_is_protected()). */
 void sim_mdev_set_protected(struct sim_mdev *m, bool protected_guest);
 /* The mdev's cfg_generation (under the host lock). */

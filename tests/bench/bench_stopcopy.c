@@ -33,6 +33,7 @@
 #include <linux/bitmap.h>
 
 #include "apmig_host.h"
+#include "apmig_config.h"
 #include "sim_host.h"
 #include "vfio_ap_mig_host.h"
 #include "vfio_ap_mig_rules.h"
@@ -599,7 +600,7 @@ static void run_pieces(struct run *r, struct world *w, struct flat_target *flat)
 	}
 	ret = n <= 0 ? (int)n : vfio_ap_mig_decoder_finish(&dec);
 	if (!ret)
-		ret = sim_config_copy(&cfg2, vfio_ap_mig_decoder_config(&dec));
+		ret = apmig_config_copy(&cfg2, vfio_ap_mig_decoder_config(&dec));
 	vfio_ap_mig_decoder_release(&dec);
 	phase_end(r);
 	if (ret)

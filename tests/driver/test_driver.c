@@ -25,6 +25,8 @@
 
 #include "vfio_ap_migration.c"
 
+#include "apmig_config.h"
+
 #include <shim/bug.h>
 #include <shim/log.h>
 #include <shim/poll.h>
@@ -69,22 +71,6 @@ static struct tdev *to_tdev(struct ap_matrix_mdev *mm)
 	return container_of(mm, struct tdev, mdev);
 }
 
-static int cfg_copy(struct vfio_ap_mig_config *dst,
-		    const struct vfio_ap_mig_config *src)
-{
-	int ret = vfio_ap_mig_config_alloc(dst, src->nr_queues);
-
-	if (ret)
-		return ret;
-	bitmap_copy(dst->apm, src->apm, VFIO_AP_MIG_IDS);
-	bitmap_copy(dst->aqm, src->aqm, VFIO_AP_MIG_IDS);
-	bitmap_copy(dst->adm, src->adm, VFIO_AP_MIG_IDS);
-	if (src->nr_queues)
-		memcpy(dst->queues, src->queues,
-		       src->nr_queues * sizeof(*src->queues));
-	return 0;
-}
-
 /* Fake host services: what vfio_ap_mig_host.c does on hardware. */
 bool vfio_ap_mig_host_is_se_guest(struct ap_matrix_mdev *matrix_mdev)
 {
@@ -116,7 +102,7 @@ int vfio_ap_mig_host_read_config(struct ap_matrix_mdev *matrix_mdev,
 	ret = t->read_err;
 	/* allocate as the real one does, so the slab knob reaches it */
 	if (!ret)
-		ret = cfg_copy(cfg, &t->cfg);
+		ret = apmig_config_copy(cfg, &t->cfg);
 	pthread_mutex_unlock(&fake_host_lock);
 	return ret;
 }
@@ -289,7 +275,7 @@ static void decode_stream(const u8 *buf, size_t len, struct vfio_ap_mig_config *
 	}
 	assert_int_equal(vfio_ap_mig_decoder_finish(&dec), 0);
 	assert_non_null(vfio_ap_mig_decoder_config(&dec));
-	assert_int_equal(cfg_copy(cfg, vfio_ap_mig_decoder_config(&dec)), 0);
+	assert_int_equal(apmig_config_copy(cfg, vfio_ap_mig_decoder_config(&dec)), 0);
 	vfio_ap_mig_decoder_release(&dec);
 }
 

@@ -64,6 +64,7 @@ static unsigned long watched_copy_from_user(void *to, const void __user *from,
 #include <shim/vfio.h>
 #include <shim/vfs.h>
 
+#include "apmig_config.h"
 #include "harden.h"
 
 #define S_RUNNING	VFIO_DEVICE_STATE_RUNNING
@@ -182,7 +183,7 @@ static int decode(const u8 *buf, size_t len, struct vfio_ap_mig_config *cfg)
 	}
 	ret = vfio_ap_mig_decoder_finish(&dec);
 	if (!ret)
-		ret = sim_config_copy(cfg, vfio_ap_mig_decoder_config(&dec));
+		ret = apmig_config_copy(cfg, vfio_ap_mig_decoder_config(&dec));
 	vfio_ap_mig_decoder_release(&dec);
 	return ret;
 }
