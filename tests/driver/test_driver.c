@@ -1036,6 +1036,28 @@ static void test_precopy_info_flags_v1(void **state)
 }
 
 /*
+ * Read a pre-copy fd in pieces of @chunk, asking for the info before each
+ * read: read() must return data while initial or dirty bytes remain, and
+ * -ENOMSG only once none do.
+ */
+static void drain_precopy(int fd, size_t chunk)
+{
+	u64 initial, dirty;
+	u8 buf[4096];
+	ssize_t n;
+
+	for (;;) {
+		assert_int_equal(shim_vfio_precopy_info(fd, &initial, &dirty), 0);
+		n = shim_sys_read(fd, buf, chunk);
+		if (!initial && !dirty)
+			break;
+		assert_true(n > 0);
+	}
+	assert_int_equal(n, -1);
+	assert_int_equal(errno, ENOMSG);
+}
+
+/*
  * Tests the PRECOPY_INFOv2 opt-in: a change during pre-copy is new initial
  * data with VFIO_PRECOPY_INFO_REINIT, initial_bytes covering the new record;
  * no read() returns -ENOMSG while initial or dirty bytes remain; the opt-in
@@ -1047,8 +1069,6 @@ static void test_precopy_info_v2_reinit(void **state)
 	u64 initial, dirty;
 	struct tdev t;
 	u32 flags;
-	u8 buf[8192];
-	ssize_t n;
 	int fd;
 
 	tdev_init(&t, "src");
@@ -1061,17 +1081,7 @@ static void test_precopy_info_v2_reinit(void **state)
 	assert_int_equal(flags, 0);
 	assert_int_equal(initial, rec_size(&t));
 	/* read in small pieces: -ENOMSG only once nothing remains */
-	for (;;) {
-		assert_int_equal(shim_vfio_precopy_info(fd, &initial, &dirty), 0);
-		n = shim_sys_read(fd, buf, 7);
-		if (initial || dirty) {
-			assert_true(n > 0);
-			continue;
-		}
-		assert_int_equal(n, -1);
-		assert_int_equal(errno, ENOMSG);
-		break;
-	}
+	drain_precopy(fd, 7);
 	vfio_ap_mig_config_free(&t.cfg);
 	make_cfg(&t.cfg, apids, 3, apqis, 2, 0x04);
 	t.gen++;
@@ -1085,17 +1095,7 @@ static void test_precopy_info_v2_reinit(void **state)
 	assert_int_equal(shim_vfio_precopy_info_flags(fd, &flags, &initial, &dirty), 0);
 	assert_int_equal(flags, 0);
 	assert_int_equal(initial, rec_size(&t));
-	for (;;) {
-		assert_int_equal(shim_vfio_precopy_info(fd, &initial, &dirty), 0);
-		n = shim_sys_read(fd, buf, 13);
-		if (initial || dirty) {
-			assert_true(n > 0);
-			continue;
-		}
-		assert_int_equal(n, -1);
-		assert_int_equal(errno, ENOMSG);
-		break;
-	}
+	drain_precopy(fd, 13);
 	/* a change the guest does not see: the generation moved, no record */
 	t.gen++;
 	flags = 0xdead;
