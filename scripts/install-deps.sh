@@ -3,13 +3,19 @@
 # Install the Debian packages a make target needs, when they are missing.
 # Usage: install-deps.sh userspace|kernel|bench
 # Exits 2 naming the package that could not be installed.
+#
+# "kernel" also makes Debian's experimental suite known to apt, pinned to
+# priority 1 so that nothing is upgraded from it (linux-source-7.3 is only
+# there: scripts/kernel-source.sh downloads it), and unstable's source
+# packages (scripts/kernel-sparse.sh). Their URI is the one of the
+# machine's own Debian entry: the repository names no mirror.
 set -eu
 
 userspace="gcc clang meson ninja-build pkg-config libjson-c-dev libcmocka-dev
 	   libclang-rt-14-dev llvm python3"
-kernel="linux-source-6.12 gcc-s390x-linux-gnu binutils-s390x-linux-gnu sparse
-	qemu-system-misc quilt bc flex bison libelf-dev libssl-dev xz-utils
-	python3 make perl rsync kmod cpio gcc libc6-dev"
+kernel="gcc-s390x-linux-gnu binutils-s390x-linux-gnu sparse coccinelle
+	ocaml-nox qemu-system-misc bc flex bison libelf-dev libssl-dev xz-utils
+	python3 make perl rsync kmod cpio gcc libc6-dev git"
 bench="valgrind python3"
 
 case "${1:-}" in
@@ -18,6 +24,88 @@ kernel) want=$kernel ;;
 bench) want=$bench ;;
 *) echo "usage: $0 userspace|kernel|bench" >&2; exit 2 ;;
 esac
+
+# Does apt know this suite's binaries (Packages) or sources (Sources)?
+suite_known() {
+	apt-get indextargets --format '$(CREATED_BY) $(SUITE) $(CODENAME)' 2>/dev/null |
+		awk -v t="$1" -v s="$2" '$1 == t && ($2 == s || $3 == s) { f = 1 } END { exit !f }'
+}
+
+# "URI Signed-By" of the machine's Debian archive: the deb822 or one-line
+# entry for the system's own codename (not -updates/-security).
+debian_uri() {
+	codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		# Stanzas are separated by blank lines; fields may be in any order.
+		awk -v want="$codename" '
+		function flush() {
+			if (types ~ /(^| )deb( |$)/ && (" " suites " ") ~ (" " want " ") && uri != "")
+				{ print uri, (key == "" ? "-" : key); found = 1; exit }
+			types = suites = uri = key = ""
+		}
+		/^[ \t]*$/ { flush(); next }
+		/^#/ { next }
+		tolower($1) == "types:" { $1 = ""; types = $0 }
+		tolower($1) == "suites:" { $1 = ""; suites = $0 }
+		tolower($1) == "uris:" { uri = $2 }
+		tolower($1) == "signed-by:" { key = $2 }
+		END { if (!found) flush() }' "$f"
+	done
+	[ -f /etc/apt/sources.list ] &&
+	awk -v want="$codename" '
+	$1 == "deb" {
+		i = 2
+		if ($i ~ /^\[/) { while ($i !~ /\]$/) i++; i++ }
+		if ($(i + 1) == want) { print $i, "-"; exit }
+	}' /etc/apt/sources.list
+}
+
+# Make binaries (deb) or sources (deb-src) of a suite of the machine's
+# Debian archive known to apt. Binaries are pinned to priority 1: installed
+# only when asked for by version or suite, never as an upgrade.
+add_suite() {
+	type=$1 suite=$2
+	if [ "$type" = deb-src ]; then
+		name=apmig-$suite-src index=Sources
+	else
+		name=apmig-$suite index=Packages
+		pin=/etc/apt/preferences.d/apmig-$suite
+		[ -f "$pin" ] ||
+			printf 'Package: *\nPin: release a=%s\nPin-Priority: 1\n' "$suite" >"$pin"
+	fi
+	suite_known "$index" "$suite" && return 0
+	set -- $(debian_uri | head -n 1)
+	if [ $# -lt 1 ]; then
+		echo "install-deps: no Debian entry in /etc/apt/sources.list{,.d} to take the $suite URI from" >&2
+		exit 2
+	fi
+	echo "install-deps: adding Debian $suite ($type, $1)"
+	{
+		echo "Types: $type"
+		echo "URIs: $1"
+		echo "Suites: $suite"
+		echo "Components: main"
+		[ "${2:--}" = - ] || echo "Signed-By: $2"
+	} >/etc/apt/sources.list.d/$name.sources
+	apt-get update -qq >/dev/null 2>&1 || true
+	suite_known "$index" "$suite" || {
+		echo "install-deps: apt does not see Debian $suite ($type) after adding it" >&2
+		exit 2
+	}
+}
+
+# linux-source-7.3 is in experimental; Debian 12's sparse is too old for
+# 7.3 and scripts/kernel-sparse.sh builds unstable's from source.
+if [ "$1" = kernel ]; then
+	if [ "$(id -u)" = 0 ]; then
+		add_suite deb experimental
+		add_suite deb-src unstable
+	elif ! suite_known Packages experimental || ! suite_known Sources unstable; then
+		echo "install-deps: Debian experimental (deb) and unstable (deb-src) must be in apt's sources (run as root to add them)" >&2
+		exit 2
+	fi
+fi
 
 missing=""
 for p in $want; do
