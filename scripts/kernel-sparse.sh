@@ -52,5 +52,5 @@ make -C "$DIR/src" -j"$(nproc)" CC=gcc sparse >"$DIR/build.log" 2>&1 || {
 cp "$DIR/src/sparse" "$DIR/sparse" && rm -rf "$DIR/src" "$DIR"/sparse_* ||
 	die "cannot install $DIR/sparse"
 valid "$DIR/sparse" || die "$DIR/sparse still lacks __typeof_unqual__"
-echo "kernel-sparse: built $("$DIR/sparse" --version) from ${orig##*/}" >&2
+echo "kernel-sparse: built $DIR/sparse from ${orig##*/}" >&2
 echo "$DIR/sparse"
