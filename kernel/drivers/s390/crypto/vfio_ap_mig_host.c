@@ -23,32 +23,9 @@
 #include "ap_bus.h"
 #include "vfio_ap_private.h"
 #include "vfio_ap_mig_host.h"
+#include "vfio_ap_mig_host_internal.h"
 #include "vfio_ap_mig_rules.h"
 #include "vfio_ap_mig_stream.h"
-
-/**
- * struct vfio_ap_mig_host_ids - the ids TAPQ may be asked about
- * @apm_max: the machine's highest adapter id
- * @aqm_max: the machine's highest domain id
- */
-struct vfio_ap_mig_host_ids {
-	unsigned long apm_max;
-	unsigned long aqm_max;
-};
-
-/**
- * struct vfio_ap_mig_tapq_answer - what TAPQ says of one queue
- * @gr2: its GR2 (valid unless @absent)
- * @absent: the queue does not exist (Q_NOT_AVAIL, or an id beyond the max)
- * @deconfigured: response code DECONFIGURED
- * @checkstopped: response code CHECKSTOPPED
- */
-struct vfio_ap_mig_tapq_answer {
-	u64 gr2;
-	bool absent;
-	bool deconfigured;
-	bool checkstopped;
-};
 
 /**
  * vfio_ap_mig_test_queue - TAPQ with the T bit; a KUnit stub point
@@ -70,8 +47,8 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_test_queue);
  * highest one names no queue; TAPQ on it would be a specification
  * exception. Returns 0 or -EIO for an answer that says nothing.
  */
-static int vfio_ap_mig_tapq(const struct vfio_ap_mig_host_ids *ids, u16 apqn,
-			    struct vfio_ap_mig_tapq_answer *a)
+VISIBLE_IF_KUNIT int vfio_ap_mig_tapq(const struct vfio_ap_mig_host_ids *ids, u16 apqn,
+				      struct vfio_ap_mig_tapq_answer *a)
 {
 	struct ap_tapq_hwinfo info = {};
 	struct ap_queue_status status;
@@ -102,6 +79,7 @@ static int vfio_ap_mig_tapq(const struct vfio_ap_mig_host_ids *ids, u16 apqn,
 	a->gr2 = info.value;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_tapq);
 
 /* The source's TAPQ: a queue of the guest that vanished is -ENODEV. */
 static int vfio_ap_mig_source_tapq(void *ctx, u16 apqn, u64 *gr2)
@@ -209,30 +187,6 @@ int vfio_ap_mig_host_read_config(struct ap_matrix_mdev *matrix_mdev,
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_host_read_config);
 
-/**
- * struct vfio_ap_mig_host_view - this host seen from one destination mdev
- * @cfg: the incoming configuration
- * @ids: the ids TAPQ may be asked about
- * @arank: position of each adapter among @cfg's adapters
- * @drank: position of each domain among @cfg's domains
- * @host_apm: the host's configured adapters (QCI)
- * @host_aqm: the host's configured domains (QCI)
- * @bound: per queue of @cfg: bound to vfio_ap
- * @in_use: per queue of @cfg: assigned to another mdev
- * @target: the rules' view; its masks are the destination mdev's APCB
- */
-struct vfio_ap_mig_host_view {
-	const struct vfio_ap_mig_config *cfg;
-	struct vfio_ap_mig_host_ids ids;
-	u16 arank[AP_DEVICES];
-	u16 drank[AP_DOMAINS];
-	DECLARE_BITMAP(host_apm, AP_DEVICES);
-	DECLARE_BITMAP(host_aqm, AP_DOMAINS);
-	unsigned long *bound;
-	unsigned long *in_use;
-	struct vfio_ap_mig_target target;
-};
-
 /* Index of @apqn in view->cfg->queues (apm x aqm in ascending order). */
 static u32 vfio_ap_mig_view_index(const struct vfio_ap_mig_host_view *view, u16 apqn)
 {
@@ -287,8 +241,8 @@ static void vfio_ap_mig_view_add_owners(struct vfio_ap_mig_host_view *view,
 }
 
 /* The rules' lookup: the snapshot, and TAPQ with no lock held. */
-static int vfio_ap_mig_view_lookup(void *ctx, u16 apqn,
-				   struct vfio_ap_mig_target_queue *tq)
+VISIBLE_IF_KUNIT int vfio_ap_mig_view_lookup(void *ctx, u16 apqn,
+					     struct vfio_ap_mig_target_queue *tq)
 {
 	struct vfio_ap_mig_host_view *view = ctx;
 	u32 idx = vfio_ap_mig_view_index(view, apqn);
@@ -308,9 +262,10 @@ static int vfio_ap_mig_view_lookup(void *ctx, u16 apqn,
 	tq->in_use = test_bit(idx, view->in_use);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_view_lookup);
 
-static int vfio_ap_mig_view_init(struct vfio_ap_mig_host_view *view,
-				 const struct vfio_ap_mig_config *cfg)
+VISIBLE_IF_KUNIT int vfio_ap_mig_view_init(struct vfio_ap_mig_host_view *view,
+					   const struct vfio_ap_mig_config *cfg)
 {
 	unsigned long id;
 	u16 rank;
@@ -333,12 +288,14 @@ static int vfio_ap_mig_view_init(struct vfio_ap_mig_host_view *view,
 	view->target.ctx = view;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_view_init);
 
-static void vfio_ap_mig_view_free(struct vfio_ap_mig_host_view *view)
+VISIBLE_IF_KUNIT void vfio_ap_mig_view_free(struct vfio_ap_mig_host_view *view)
 {
 	bitmap_free(view->bound);
 	bitmap_free(view->in_use);
 }
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_view_free);
 
 /* Copy what the check needs of this host and of @dst; no hardware access. */
 static int vfio_ap_mig_view_snapshot(struct vfio_ap_mig_host_view *view,

@@ -19,13 +19,6 @@
 
 struct ap_matrix_mdev;
 
-#if IS_ENABLED(CONFIG_KUNIT)
-struct ap_queue_status;
-struct ap_tapq_hwinfo;
-/* TAPQ with the T bit: the hardware access the KUnit tests replace. */
-struct ap_queue_status vfio_ap_mig_test_queue(u16 apqn, struct ap_tapq_hwinfo *info);
-#endif
-
 /*
  * True if the guest of @matrix_mdev is a Secure Execution (protected) guest,
  * or this host itself runs as one: AP queues then carry bind/associate state

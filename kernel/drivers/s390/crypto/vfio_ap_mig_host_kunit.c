@@ -2,12 +2,18 @@
 /*
  * KUnit tests of vfio_ap_mig_host.c in the parts that run without AP
  * instructions: the TAPQ instruction is a static stub and the destination's
- * view of the host is built by hand. This file is #included at the end of
- * vfio_ap_mig_host.c, to reach its static functions; it is not built alone.
+ * view of the host is built by hand.
  */
 
 #include <kunit/static_stub.h>
 #include <kunit/test.h>
+#include <linux/bitmap.h>
+#include <asm/ap.h>
+
+#include "ap_bus.h"
+#include "vfio_ap_mig_host_internal.h"
+#include "vfio_ap_mig_rules.h"
+#include "vfio_ap_mig_stream.h"
 
 /* What the stubbed TAPQ answers: a CEX8 in CCA mode. */
 #define HOST_TEST_GR2	(VFIO_AP_MIG_GR2_APSC | VFIO_AP_MIG_GR2_CCA | \
@@ -15,9 +21,10 @@
 			 (14ULL << VFIO_AP_MIG_GR2_AT_SHIFT))
 
 struct host_test {
-	struct ap_matrix_mdev *mdev;
+	struct vfio_ap_mig_host_ids ids;
 	unsigned int tapq_calls;
 	unsigned int tapq_beyond;	/* TAPQs beyond the machine's ids */
+	u8 response_code;		/* what TAPQ answers */
 	unsigned int problems[VFIO_AP_MIG_CHAR_COUNT];
 };
 
@@ -25,13 +32,13 @@ static struct ap_queue_status host_test_tapq(u16 apqn, struct ap_tapq_hwinfo *in
 {
 	struct host_test *ht = kunit_get_current_test()->priv;
 	struct ap_queue_status status = {
-		.response_code = AP_RESPONSE_NORMAL,
+		.response_code = ht->response_code,
 	};
 
 	ht->tapq_calls++;
 	/* On the machine this TAPQ is a specification exception. */
-	if (AP_QID_CARD(apqn) > ht->mdev->matrix.apm_max ||
-	    AP_QID_QUEUE(apqn) > ht->mdev->matrix.aqm_max)
+	if (AP_QID_CARD(apqn) > ht->ids.apm_max ||
+	    AP_QID_QUEUE(apqn) > ht->ids.aqm_max)
 		ht->tapq_beyond++;
 	info->value = HOST_TEST_GR2;
 	return status;
@@ -41,7 +48,7 @@ static void host_test_report(void *ctx, const struct vfio_ap_mig_problem *p)
 {
 	struct host_test *ht = ctx;
 
-	if (p->what > 0 && p->what < VFIO_AP_MIG_CHAR_COUNT)
+	if (p->what > 0 && p->what < VFIO_AP_MIG_CHAR_COUNT && !p->change)
 		ht->problems[p->what]++;
 }
 
@@ -50,7 +57,36 @@ static void host_test_view_free(void *view)
 	vfio_ap_mig_view_free(view);
 }
 
-/* The view vfio_ap_mig_view_init() makes, with every queue bound to vfio_ap. */
+static void host_test_cfg_free(void *cfg)
+{
+	vfio_ap_mig_config_free(cfg);
+}
+
+/* A configuration of @apids x @apqis, each queue a CEX8 in CCA mode. */
+static struct vfio_ap_mig_config *
+host_test_cfg(struct kunit *test, const u8 *apids, int nr_apids,
+	      const u8 *apqis, int nr_apqis)
+{
+	struct vfio_ap_mig_config *cfg;
+	int i;
+
+	cfg = kunit_kzalloc(test, sizeof(*cfg), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, cfg);
+	for (i = 0; i < nr_apids; i++)
+		set_bit_inv(apids[i], cfg->apm);
+	for (i = 0; i < nr_apqis; i++)
+		set_bit_inv(apqis[i], cfg->aqm);
+	KUNIT_ASSERT_EQ(test, 0, vfio_ap_mig_config_fill_apqns(cfg));
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, host_test_cfg_free, cfg));
+	for (i = 0; i < cfg->nr_queues; i++)
+		cfg->queues[i].gr2 = HOST_TEST_GR2;
+	return cfg;
+}
+
+/*
+ * The view vfio_ap_mig_view_init() makes, with every queue bound to vfio_ap
+ * and configured, and the target mdev giving its guest exactly @cfg.
+ */
 static struct vfio_ap_mig_host_view *
 host_test_view(struct kunit *test, const struct vfio_ap_mig_config *cfg)
 {
@@ -59,11 +95,15 @@ host_test_view(struct kunit *test, const struct vfio_ap_mig_config *cfg)
 
 	view = kunit_kzalloc(test, sizeof(*view), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, view);
-	KUNIT_ASSERT_EQ(test, vfio_ap_mig_view_init(view, ht->mdev, cfg), 0);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mig_view_init(view, cfg), 0);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, host_test_view_free, view), 0);
+	view->ids = ht->ids;
 	bitmap_fill(view->bound, cfg->nr_queues);
-	bitmap_fill(view->host_apm, AP_DEVICES);
-	bitmap_fill(view->host_aqm, AP_DOMAINS);
+	bitmap_fill(view->host_apm, VFIO_AP_MIG_IDS);
+	bitmap_fill(view->host_aqm, VFIO_AP_MIG_IDS);
+	bitmap_copy(view->target.apm, cfg->apm, VFIO_AP_MIG_IDS);
+	bitmap_copy(view->target.aqm, cfg->aqm, VFIO_AP_MIG_IDS);
+	bitmap_copy(view->target.adm, cfg->adm, VFIO_AP_MIG_IDS);
 	return view;
 }
 
@@ -73,12 +113,10 @@ static int host_test_init(struct kunit *test)
 
 	ht = kunit_kzalloc(test, sizeof(*ht), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, ht);
-	ht->mdev = kunit_kzalloc(test, sizeof(*ht->mdev), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, ht->mdev);
 	/* A machine without APXA: adapters 0-63, domains 0-15. */
-	ht->mdev->matrix.apm_max = 63;
-	ht->mdev->matrix.aqm_max = 15;
-	ht->mdev->matrix.adm_max = 15;
+	ht->ids.apm_max = 63;
+	ht->ids.aqm_max = 15;
+	ht->response_code = AP_RESPONSE_NORMAL;
 	test->priv = ht;
 	kunit_activate_static_stub(test, vfio_ap_mig_test_queue, host_test_tapq);
 	return 0;
@@ -93,63 +131,110 @@ static void host_lookup_beyond_max_ids_no_tapq(struct kunit *test)
 {
 	static const u8 apids[] = { 0x05, 0x40, 0xff }, apqis[] = { 0x04, 0x10 };
 	struct host_test *ht = test->priv;
-	struct vfio_ap_mig_target target = { .lookup = vfio_ap_mig_view_lookup };
-	struct vfio_ap_mig_config cfg;
-	int i, ret;
+	struct vfio_ap_mig_host_view *view;
+	struct vfio_ap_mig_config *cfg;
+	int ret;
 
-	memset(&cfg, 0, sizeof(cfg));
-	for (i = 0; i < ARRAY_SIZE(apids); i++)
-		set_bit_inv(apids[i], cfg.apm);
-	for (i = 0; i < ARRAY_SIZE(apqis); i++)
-		set_bit_inv(apqis[i], cfg.aqm);
-	KUNIT_ASSERT_EQ(test, 0, vfio_ap_mig_config_fill_apqns(&cfg));
-	for (i = 0; i < cfg.nr_queues; i++)
-		cfg.queues[i].gr2 = HOST_TEST_GR2;
-	target.ctx = host_test_view(test, &cfg);
-	bitmap_fill(target.adm, VFIO_AP_MIG_IDS);
-
-	ret = vfio_ap_mig_check(&cfg, &target, host_test_report, ht);
+	cfg = host_test_cfg(test, apids, ARRAY_SIZE(apids), apqis, ARRAY_SIZE(apqis));
+	view = host_test_view(test, cfg);
+	ret = vfio_ap_mig_check(cfg, &view->target, host_test_report, ht);
 	/* Only 05.0004 is within adapters 0-63 and domains 0-15. */
 	KUNIT_EXPECT_EQ(test, ht->tapq_beyond, 0);
 	KUNIT_EXPECT_EQ(test, ht->tapq_calls, 1);
 	KUNIT_EXPECT_EQ(test, ret, 5);
 	KUNIT_EXPECT_EQ(test, ht->problems[VFIO_AP_MIG_CHAR_EXISTS], 5);
-	vfio_ap_mig_config_free(&cfg);
 }
 
 /*
  * A queue whose adapter is not in this host's AP configuration would be
- * filtered out of the guest by vfio_ap: the check must refuse it.
+ * filtered out of the guest by vfio_ap: the check refuses it, once.
  */
 static void host_lookup_deconfigured_adapter_refused(struct kunit *test)
 {
+	static const u8 apids[] = { 0x03, 0x05 }, apqis[] = { 0x04 };
 	struct host_test *ht = test->priv;
-	struct vfio_ap_mig_target target = { .lookup = vfio_ap_mig_view_lookup };
 	struct vfio_ap_mig_host_view *view;
-	struct vfio_ap_mig_config cfg;
-	int i, ret;
+	struct vfio_ap_mig_config *cfg;
+	int ret;
 
-	memset(&cfg, 0, sizeof(cfg));
-	set_bit_inv(0x03, cfg.apm);
-	set_bit_inv(0x05, cfg.apm);
-	set_bit_inv(0x04, cfg.aqm);
-	KUNIT_ASSERT_EQ(test, 0, vfio_ap_mig_config_fill_apqns(&cfg));
-	for (i = 0; i < cfg.nr_queues; i++)
-		cfg.queues[i].gr2 = HOST_TEST_GR2;
-	view = host_test_view(test, &cfg);
+	cfg = host_test_cfg(test, apids, ARRAY_SIZE(apids), apqis, ARRAY_SIZE(apqis));
+	view = host_test_view(test, cfg);
 	clear_bit_inv(0x05, view->host_apm);
-	target.ctx = view;
-	bitmap_fill(target.adm, VFIO_AP_MIG_IDS);
-
-	ret = vfio_ap_mig_check(&cfg, &target, host_test_report, ht);
+	ret = vfio_ap_mig_check(cfg, &view->target, host_test_report, ht);
 	KUNIT_EXPECT_EQ(test, ret, 1);
 	KUNIT_EXPECT_EQ(test, ht->problems[VFIO_AP_MIG_CHAR_CONFIGURED], 1);
-	vfio_ap_mig_config_free(&cfg);
+}
+
+/* TAPQ's response codes map to what the rules know, and nothing else passes. */
+static void host_tapq_answers_classified(struct kunit *test)
+{
+	struct host_test *ht = test->priv;
+	struct vfio_ap_mig_tapq_answer a;
+
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_tapq(&ht->ids, 0x0304, &a), 0);
+	KUNIT_EXPECT_FALSE(test, a.absent);
+	KUNIT_EXPECT_EQ(test, a.gr2, HOST_TEST_GR2);
+
+	ht->response_code = AP_RESPONSE_Q_NOT_AVAIL;
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_tapq(&ht->ids, 0x0304, &a), 0);
+	KUNIT_EXPECT_TRUE(test, a.absent);
+
+	ht->response_code = AP_RESPONSE_DECONFIGURED;
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_tapq(&ht->ids, 0x0304, &a), 0);
+	KUNIT_EXPECT_TRUE(test, a.deconfigured);
+
+	ht->response_code = AP_RESPONSE_CHECKSTOPPED;
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_tapq(&ht->ids, 0x0304, &a), 0);
+	KUNIT_EXPECT_TRUE(test, a.checkstopped);
+	KUNIT_EXPECT_EQ(test, a.gr2, HOST_TEST_GR2);
+
+	ht->response_code = AP_RESPONSE_INVALID_ADDRESS;
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_tapq(&ht->ids, 0x0304, &a), -EIO);
+
+	ht->tapq_calls = 0;
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_tapq(&ht->ids, 0x4004, &a), 0);
+	KUNIT_EXPECT_TRUE(test, a.absent);
+	KUNIT_EXPECT_EQ(test, ht->tapq_calls, 0);
+}
+
+/* A check-stopped target queue is one problem, with nothing derived from it. */
+static void host_lookup_checkstopped_one_problem(struct kunit *test)
+{
+	static const u8 apids[] = { 0x03 }, apqis[] = { 0x04 };
+	struct host_test *ht = test->priv;
+	struct vfio_ap_mig_host_view *view;
+	struct vfio_ap_mig_config *cfg;
+
+	cfg = host_test_cfg(test, apids, 1, apqis, 1);
+	view = host_test_view(test, cfg);
+	ht->response_code = AP_RESPONSE_CHECKSTOPPED;
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_check(cfg, &view->target, host_test_report, ht), 1);
+	KUNIT_EXPECT_EQ(test, ht->problems[VFIO_AP_MIG_CHAR_CHECKSTOPPED], 1);
+}
+
+/* A queue another mdev has is reported as such, bound to vfio_ap or not. */
+static void host_lookup_owner_whatever_binding(struct kunit *test)
+{
+	static const u8 apids[] = { 0x03 }, apqis[] = { 0x04, 0x05 };
+	struct host_test *ht = test->priv;
+	struct vfio_ap_mig_host_view *view;
+	struct vfio_ap_mig_config *cfg;
+
+	cfg = host_test_cfg(test, apids, 1, apqis, 2);
+	view = host_test_view(test, cfg);
+	bitmap_fill(view->in_use, cfg->nr_queues);
+	clear_bit(1, view->bound);
+	KUNIT_EXPECT_EQ(test, vfio_ap_mig_check(cfg, &view->target, host_test_report, ht), 3);
+	KUNIT_EXPECT_EQ(test, ht->problems[VFIO_AP_MIG_CHAR_OWNER], 2);
+	KUNIT_EXPECT_EQ(test, ht->problems[VFIO_AP_MIG_CHAR_BINDING], 1);
 }
 
 static struct kunit_case vfio_ap_mig_host_cases[] = {
 	KUNIT_CASE(host_lookup_beyond_max_ids_no_tapq),
 	KUNIT_CASE(host_lookup_deconfigured_adapter_refused),
+	KUNIT_CASE(host_tapq_answers_classified),
+	KUNIT_CASE(host_lookup_checkstopped_one_problem),
+	KUNIT_CASE(host_lookup_owner_whatever_binding),
 	{}
 };
 

@@ -74,17 +74,19 @@ static long hostile_precopy_info(struct file *f, u32 argsz)
 
 /*
  * After whatever a case did: both devices reset to RUNNING and the source
- * migrates to the destination, which applies exactly its configuration.
+ * migrates to the destination, prepared for its guest, which verifies
+ * exactly its configuration.
  */
 static void hostile_works_after_reset(struct kunit *test)
 {
 	struct test_host *h = test->priv;
-	int applied = h->applied;
+	int verified = h->verified;
 	struct file *f;
 	size_t len;
 
 	vfio_ap_mig_reset(h->src);
 	vfio_ap_mig_reset(h->dst);
+	test_set_dst(&h->dst_guest, &h->guest);
 	KUNIT_EXPECT_EQ(test, get_state(h->src), VFIO_DEVICE_STATE_RUNNING);
 	KUNIT_EXPECT_EQ(test, get_state(h->dst), VFIO_DEVICE_STATE_RUNNING);
 	len = save_stop_copy(test);
@@ -92,10 +94,10 @@ static void hostile_works_after_reset(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, test_write(f, h->kbuf, len), (ssize_t)len);
 	walk(test, h->dst, VFIO_DEVICE_STATE_RUNNING);
 	fput(f);
-	KUNIT_EXPECT_EQ(test, h->applied, applied + 1);
-	KUNIT_EXPECT_TRUE(test, bitmap_equal(h->applied_cfg.apm, h->guest.apm, 256));
-	KUNIT_EXPECT_TRUE(test, bitmap_equal(h->applied_cfg.aqm, h->guest.aqm, 256));
-	KUNIT_EXPECT_TRUE(test, bitmap_equal(h->applied_cfg.adm, h->guest.adm, 256));
+	KUNIT_EXPECT_EQ(test, h->verified, verified + 1);
+	KUNIT_EXPECT_TRUE(test, bitmap_equal(h->verified_cfg.apm, h->guest.apm, 256));
+	KUNIT_EXPECT_TRUE(test, bitmap_equal(h->verified_cfg.aqm, h->guest.aqm, 256));
+	KUNIT_EXPECT_TRUE(test, bitmap_equal(h->verified_cfg.adm, h->guest.adm, 256));
 }
 
 static void hostile_write_past_maximum_efbig(struct kunit *test)
@@ -113,9 +115,9 @@ static void hostile_write_past_maximum_efbig(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, test_write(f, s, len), (ssize_t)len);
 	KUNIT_EXPECT_EQ(test, f->f_op->write(f, bad, VFIO_AP_MIG_MAX_STREAM - len + 1, NULL),
 			-EFBIG);
-	/* The refused writes consumed nothing: the stream applies. */
+	/* The refused writes consumed nothing: the stream verifies. */
 	walk(test, h->dst, VFIO_DEVICE_STATE_STOP);
-	KUNIT_EXPECT_EQ(test, h->applied, 1);
+	KUNIT_EXPECT_EQ(test, h->verified, 1);
 	fput(f);
 	hostile_works_after_reset(test);
 }
@@ -133,7 +135,8 @@ static void hostile_byte_after_final_emsgsize(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, test_write(f, s, len), -EMSGSIZE);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(set_state(h->dst, VFIO_DEVICE_STATE_STOP)), -EMSGSIZE);
 	KUNIT_EXPECT_EQ(test, get_state(h->dst), VFIO_DEVICE_STATE_ERROR);
-	KUNIT_EXPECT_EQ(test, h->applied, 0);
+	/* The configuration was verified at write; the stream failed after it. */
+	KUNIT_EXPECT_EQ(test, h->verified, 1);
 	fput(f);
 	hostile_works_after_reset(test);
 }
@@ -152,7 +155,7 @@ static void hostile_zero_length_io(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, test_write(f, s + done, n), (ssize_t)n);
 	}
 	walk(test, h->dst, VFIO_DEVICE_STATE_STOP);
-	KUNIT_EXPECT_EQ(test, h->applied, 1);
+	KUNIT_EXPECT_EQ(test, h->verified, 1);
 	KUNIT_EXPECT_EQ(test, test_write(f, s, 0), -ENODEV);
 	fput(f);
 
@@ -176,7 +179,7 @@ static void hostile_io_after_session_ended_enodev(struct kunit *test)
 	size_t len;
 	u8 *s = hostile_stream(test, &len);
 
-	/* RESUMING -> STOP applied */
+	/* RESUMING -> STOP verified */
 	f = hostile_resuming(test);
 	KUNIT_EXPECT_EQ(test, test_write(f, s, len), (ssize_t)len);
 	walk(test, h->dst, VFIO_DEVICE_STATE_STOP);
@@ -285,7 +288,7 @@ static void hostile_two_writers_interleaving(struct kunit *test)
 	KUNIT_EXPECT_TRUE_MSG(test, hostile_decoder_errno(first), "got %ld", first);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(set_state(h->dst, VFIO_DEVICE_STATE_STOP)), first);
 	KUNIT_EXPECT_EQ(test, get_state(h->dst), VFIO_DEVICE_STATE_ERROR);
-	KUNIT_EXPECT_EQ(test, h->applied, 0);
+	KUNIT_EXPECT_EQ(test, h->verified, 0);
 	fput(f);
 	hostile_works_after_reset(test);
 }
@@ -322,14 +325,14 @@ static void hostile_reads_after_reset_enodev(struct kunit *test)
 	vfio_ap_mig_reset(h->dst);
 	KUNIT_EXPECT_EQ(test, test_write(f, s + 30, 10), -ENODEV);
 	fput(f);
-	KUNIT_EXPECT_EQ(test, h->applied, 0);
+	KUNIT_EXPECT_EQ(test, h->verified, 0);
 	hostile_works_after_reset(test);
 }
 
 /*
  * A faulting user buffer loses nothing: the read returns -EFAULT and the
  * next read starts at the same byte; the write returns -EFAULT, consumed
- * nothing, and the whole stream written again applies.
+ * nothing, and the whole stream written again verifies.
  */
 static void hostile_faulting_buffers_lose_nothing(struct kunit *test)
 {
@@ -352,7 +355,7 @@ static void hostile_faulting_buffers_lose_nothing(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->f_op->write(f, bad, len, NULL), -EFAULT);
 	KUNIT_EXPECT_EQ(test, test_write(f, s, len), (ssize_t)len);
 	walk(test, h->dst, VFIO_DEVICE_STATE_STOP);
-	KUNIT_EXPECT_EQ(test, h->applied, 1);
+	KUNIT_EXPECT_EQ(test, h->verified, 1);
 	fput(f);
 	hostile_works_after_reset(test);
 }
@@ -391,7 +394,7 @@ static void hostile_unsupported_calls(struct kunit *test)
 
 /*
  * No allocation is sized from one write: the stream cut at every byte
- * offset into two writes, and written one byte at a time, applies.
+ * offset into two writes, and written one byte at a time, verifies.
  */
 static void hostile_stream_cut_at_every_byte(struct kunit *test)
 {
@@ -412,7 +415,7 @@ static void hostile_stream_cut_at_every_byte(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, test_write(f, s + k, 1), 1L);
 	walk(test, h->dst, VFIO_DEVICE_STATE_RUNNING);
 	fput(f);
-	KUNIT_EXPECT_EQ(test, h->applied, (int)len);
+	KUNIT_EXPECT_EQ(test, h->verified, (int)len);
 	hostile_works_after_reset(test);
 }
 

@@ -3,7 +3,9 @@
  * Fixture shared by the KUnit suites of the vfio_ap migration driver: a fake
  * host behind the static stubs of the host services, two open mdevs, user
  * memory, and helpers that walk the FSM and move bytes through the data
- * files. Each suite includes it; every function is static inline.
+ * files. Each suite includes it; every function is static inline. The
+ * fake host keeps one configuration generation for both mdevs: a test that
+ * changes the guest moves it, as vfio_ap does.
  */
 #ifndef _VFIO_AP_MIG_KUNIT_UTIL_H_
 #define _VFIO_AP_MIG_KUNIT_UTIL_H_
@@ -37,13 +39,15 @@
 /* The fake host both sides of a test migration live on. */
 struct test_host {
 	struct vfio_ap_mig_config guest;	/* the source guest's APCB */
-	DECLARE_BITMAP(adm, VFIO_AP_MIG_IDS);	/* host control domains */
+	u64 generation;				/* moved by every change */
+	struct vfio_ap_mig_config dst_guest;	/* the target mdev's guest */
 	u64 target_gr2;				/* every target queue's GR2 */
 	bool target_bound;
 	bool se_guest;
 	int read_calls;
-	int applied;
-	struct vfio_ap_mig_config applied_cfg;
+	int check_calls;
+	int verified;				/* checks that passed */
+	struct vfio_ap_mig_config verified_cfg;	/* masks of the last one */
 	int problems;
 	struct ap_matrix_mdev *src, *dst;
 	unsigned long ubuf;			/* userspace buffer */
@@ -72,15 +76,28 @@ static inline void test_set_config(struct kunit *test, struct vfio_ap_mig_config
 	KUNIT_ASSERT_EQ(test, 0, vfio_ap_mig_config_fill_apqns(cfg));
 	for (i = 0; i < cfg->nr_queues; i++)
 		cfg->queues[i].gr2 = TEST_GR2_CEX8_CCA;
+	if (kunit_get_current_test()->priv)
+		test_host()->generation++;
+}
+
+/* The target mdev's guest gets the masks of @cfg. */
+static inline void test_set_dst(struct vfio_ap_mig_config *dst,
+				const struct vfio_ap_mig_config *cfg)
+{
+	bitmap_copy(dst->apm, cfg->apm, VFIO_AP_MIG_IDS);
+	bitmap_copy(dst->aqm, cfg->aqm, VFIO_AP_MIG_IDS);
+	bitmap_copy(dst->adm, cfg->adm, VFIO_AP_MIG_IDS);
+	test_host()->generation++;
 }
 
 static inline int fake_read_config(struct ap_matrix_mdev *matrix_mdev,
-				   struct vfio_ap_mig_config *cfg)
+				   struct vfio_ap_mig_config *cfg, u64 *generation)
 {
 	struct test_host *h = test_host();
 	int ret;
 
 	h->read_calls++;
+	*generation = h->generation;
 	ret = vfio_ap_mig_config_alloc(cfg, h->guest.nr_queues);
 	if (ret)
 		return ret;
@@ -97,6 +114,15 @@ static inline bool fake_is_se_guest(struct ap_matrix_mdev *matrix_mdev)
 	return test_host()->se_guest;
 }
 
+static inline void fake_peek(struct ap_matrix_mdev *matrix_mdev, u64 *generation,
+			     u32 *nr_queues)
+{
+	struct test_host *h = test_host();
+
+	*generation = h->generation;
+	*nr_queues = h->guest.nr_queues;
+}
+
 static inline int fake_lookup(void *ctx, u16 apqn, struct vfio_ap_mig_target_queue *tq)
 {
 	struct test_host *h = ctx;
@@ -108,37 +134,29 @@ static inline int fake_lookup(void *ctx, u16 apqn, struct vfio_ap_mig_target_que
 	return 0;
 }
 
-static inline int fake_judge(const struct vfio_ap_mig_config *cfg, bool apply,
-			     vfio_ap_mig_report_t report, void *report_ctx)
+static inline int fake_check(struct ap_matrix_mdev *matrix_mdev,
+			     const struct vfio_ap_mig_config *cfg,
+			     vfio_ap_mig_report_t report, void *report_ctx,
+			     u64 *generation)
 {
 	struct test_host *h = test_host();
 	struct vfio_ap_mig_target tgt = { .lookup = fake_lookup, .ctx = h };
 	int ret;
 
-	bitmap_copy(tgt.adm, h->adm, VFIO_AP_MIG_IDS);
+	h->check_calls++;
+	*generation = h->generation;
+	bitmap_copy(tgt.apm, h->dst_guest.apm, VFIO_AP_MIG_IDS);
+	bitmap_copy(tgt.aqm, h->dst_guest.aqm, VFIO_AP_MIG_IDS);
+	bitmap_copy(tgt.adm, h->dst_guest.adm, VFIO_AP_MIG_IDS);
 	ret = vfio_ap_mig_check(cfg, &tgt, report, report_ctx);
 	h->problems = ret;
-	if (ret || !apply)
+	if (ret)
 		return ret;
-	h->applied++;
-	bitmap_copy(h->applied_cfg.apm, cfg->apm, VFIO_AP_MIG_IDS);
-	bitmap_copy(h->applied_cfg.aqm, cfg->aqm, VFIO_AP_MIG_IDS);
-	bitmap_copy(h->applied_cfg.adm, cfg->adm, VFIO_AP_MIG_IDS);
+	h->verified++;
+	bitmap_copy(h->verified_cfg.apm, cfg->apm, VFIO_AP_MIG_IDS);
+	bitmap_copy(h->verified_cfg.aqm, cfg->aqm, VFIO_AP_MIG_IDS);
+	bitmap_copy(h->verified_cfg.adm, cfg->adm, VFIO_AP_MIG_IDS);
 	return 0;
-}
-
-static inline int fake_check(struct ap_matrix_mdev *matrix_mdev,
-			     const struct vfio_ap_mig_config *cfg,
-			     vfio_ap_mig_report_t report, void *report_ctx)
-{
-	return fake_judge(cfg, false, report, report_ctx);
-}
-
-static inline int fake_apply(struct ap_matrix_mdev *matrix_mdev,
-			     const struct vfio_ap_mig_config *cfg,
-			     vfio_ap_mig_report_t report, void *report_ctx)
-{
-	return fake_judge(cfg, true, report, report_ctx);
 }
 
 static inline struct ap_matrix_mdev *test_mdev(struct kunit *test, const char *name)
@@ -162,7 +180,7 @@ static inline int vfio_ap_mig_test_init(struct kunit *test)
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, h);
 	test->priv = h;
 	test_set_config(test, &h->guest, apids, 2, apqis, 2, 0x04);
-	bitmap_fill(h->adm, VFIO_AP_MIG_IDS);
+	test_set_dst(&h->dst_guest, &h->guest);
 	h->target_gr2 = TEST_GR2_CEX8_CCA;
 	h->target_bound = true;
 
@@ -175,7 +193,7 @@ static inline int vfio_ap_mig_test_init(struct kunit *test)
 	kunit_activate_static_stub(test, vfio_ap_mig_host_read_config, fake_read_config);
 	kunit_activate_static_stub(test, vfio_ap_mig_host_is_se_guest, fake_is_se_guest);
 	kunit_activate_static_stub(test, vfio_ap_mig_host_check, fake_check);
-	kunit_activate_static_stub(test, vfio_ap_mig_host_apply, fake_apply);
+	kunit_activate_static_stub(test, vfio_ap_mig_host_peek, fake_peek);
 
 	h->src = test_mdev(test, "vfio-ap-mig-src");
 	h->dst = test_mdev(test, "vfio-ap-mig-dst");
@@ -193,6 +211,7 @@ static inline void vfio_ap_mig_test_exit(struct kunit *test)
 	vfio_ap_mig_release(h->src);
 	vfio_ap_mig_release(h->dst);
 	vfio_ap_mig_config_free(&h->guest);
+	vfio_ap_mig_config_free(&h->dst_guest);
 }
 
 static inline struct file *set_state(struct ap_matrix_mdev *m, enum vfio_device_mig_state s)

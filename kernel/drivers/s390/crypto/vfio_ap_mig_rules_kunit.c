@@ -12,6 +12,7 @@
 
 #include "vfio_ap_mig_rules.h"
 
+
 /* CEX8 in CCA mode, all facilities, full native, bind state 0 */
 #define RULES_GR2_CEX8_CCA	(VFIO_AP_MIG_GR2_APSC | VFIO_AP_MIG_GR2_AP4KM | \
 				 VFIO_AP_MIG_GR2_AP4KC | VFIO_AP_MIG_GR2_CCA | \
@@ -74,6 +75,9 @@ static void rules_add(struct rules_ctx *ctx, u16 apqn, u64 src_gr2, u64 tgt_gr2)
 	set_bit_inv(VFIO_AP_MIG_APID(apqn), ctx->src.apm);
 	set_bit_inv(VFIO_AP_MIG_APQI(apqn), ctx->src.aqm);
 	ctx->src.nr_queues++;
+	/* The target mdev's guest has it too. */
+	set_bit_inv(VFIO_AP_MIG_APID(apqn), ctx->tgt.apm);
+	set_bit_inv(VFIO_AP_MIG_APQI(apqn), ctx->tgt.aqm);
 
 	ctx->tgt_apqn[i] = apqn;
 	ctx->tgt_q[i].exists = true;
@@ -126,7 +130,7 @@ static void rules_expect_line(struct kunit *test,
 			      const struct vfio_ap_mig_problem *p,
 			      const char *want)
 {
-	char buf[160];
+	char buf[VFIO_AP_MIG_PROBLEM_LEN];
 
 	vfio_ap_mig_format_problem(p, buf, sizeof(buf));
 	KUNIT_EXPECT_STREQ(test, buf, want);
@@ -258,6 +262,12 @@ static void ap_type_newer_accepted(struct kunit *test)
 					rules_type(13)), 0);
 	KUNIT_EXPECT_EQ(test, rules_one(test, &ctx, rules_type(13),
 					rules_type(14)), 0);
+	/* Accepted, but named: the guest re-probes that card. */
+	KUNIT_ASSERT_EQ(test, ctx->nr_p, 1);
+	KUNIT_EXPECT_TRUE(test, ctx->p[0].change);
+	rules_expect(test, &ctx->p[0], VFIO_AP_MIG_CHAR_AP_TYPE, 0x0304, 13, 14);
+	rules_expect_line(test, &ctx->p[0],
+			  "queue 03.0004: AP type: source CEX7 (13), target CEX8 (14) is newer, the guest re-probes the card");
 }
 
 static void ap_type_older_refused(struct kunit *test)
@@ -305,6 +315,71 @@ static void class_full_native_lost_refused(struct kunit *test)
 			1);
 	rules_expect(test, &ctx->p[0], VFIO_AP_MIG_CHAR_CLASS, 0x0304,
 		     VFIO_AP_MIG_CLASS_FULL_NATIVE, VFIO_AP_MIG_CLASS_STATELESS);
+	KUNIT_EXPECT_FALSE(test, ctx->p[0].change);
+	/* Stateless-only to full native is accepted as a visible change. */
+	KUNIT_ASSERT_EQ(test, rules_one(test, &ctx,
+					rules_class(VFIO_AP_MIG_CLASS_STATELESS),
+					rules_class(VFIO_AP_MIG_CLASS_FULL_NATIVE)),
+			0);
+	KUNIT_ASSERT_EQ(test, ctx->nr_p, 1);
+	KUNIT_EXPECT_TRUE(test, ctx->p[0].change);
+}
+
+static u64 rules_ml(unsigned int ml)
+{
+	return RULES_GR2_CEX8_CCA | ((u64)ml << VFIO_AP_MIG_GR2_ML_SHIFT);
+}
+
+static void ml_smaller_refused(struct kunit *test)
+{
+	struct rules_ctx *ctx;
+
+	KUNIT_EXPECT_EQ(test, rules_one(test, &ctx, rules_ml(3), rules_ml(5)), 0);
+	KUNIT_ASSERT_EQ(test, rules_one(test, &ctx, rules_ml(5), rules_ml(3)), 1);
+	rules_expect(test, &ctx->p[0], VFIO_AP_MIG_CHAR_ML, 0x0304, 5, 3);
+	rules_expect_line(test, &ctx->p[0],
+			  "queue 03.0004: message length: source 5, target 3 is smaller");
+}
+
+/* A queue that cannot serve at all is one problem, not everything it implies. */
+static void unusable_queue_is_one_problem(struct kunit *test)
+{
+	struct rules_ctx *ctx;
+
+	rules_one(test, &ctx, RULES_GR2_CEX8_CCA, 0);
+	ctx->tgt_q[0].checkstopped = true;
+	ctx->tgt_q[0].bound = false;
+	KUNIT_ASSERT_EQ(test, rules_run(ctx), 1);
+	rules_expect(test, &ctx->p[0], VFIO_AP_MIG_CHAR_CHECKSTOPPED, 0x0304, 0, 1);
+	rules_expect_line(test, &ctx->p[0],
+			  "queue 03.0004: check-stop: check-stopped on target");
+	ctx->tgt_q[0].unconfigured = true;
+	KUNIT_ASSERT_EQ(test, rules_run(ctx), 1);
+	rules_expect(test, &ctx->p[0], VFIO_AP_MIG_CHAR_CONFIGURED, 0x0304, 1, 0);
+}
+
+/* Both guests must have the same queues: each missing and extra one counts. */
+static void mdev_queues_missing_and_extra_refused(struct kunit *test)
+{
+	struct rules_ctx *ctx;
+
+	rules_one(test, &ctx, RULES_GR2_CEX8_CCA, RULES_GR2_CEX8_CCA);
+	clear_bit_inv(0x03, ctx->tgt.apm);
+	set_bit_inv(0x07, ctx->tgt.apm);
+	set_bit_inv(0x05, ctx->tgt.aqm);
+	/* 03.0004 missing; 07.0004 and 07.0005 extra */
+	KUNIT_ASSERT_EQ(test, rules_run(ctx), 3);
+	rules_expect(test, &ctx->p[0], VFIO_AP_MIG_CHAR_MDEV_QUEUE, 0x0304, 1, 0);
+	rules_expect_line(test, &ctx->p[0],
+			  "queue 03.0004: target mdev: in the source guest, not in the target mdev's guest");
+	rules_expect(test, &ctx->p[1], VFIO_AP_MIG_CHAR_EXTRA_QUEUE, 0x0704, 0, 1);
+	rules_expect(test, &ctx->p[2], VFIO_AP_MIG_CHAR_EXTRA_QUEUE, 0x0705, 0, 1);
+	rules_expect_line(test, &ctx->p[2],
+			  "queue 07.0005: extra queue: in the target mdev's guest, not in the source guest");
+	/* An unbound queue already says why the target mdev lacks it. */
+	ctx->tgt_q[0].bound = false;
+	KUNIT_ASSERT_EQ(test, rules_run(ctx), 3);
+	rules_expect(test, &ctx->p[0], VFIO_AP_MIG_CHAR_BINDING, 0x0304, 1, 0);
 }
 
 static u64 rules_bs(unsigned int bs)
@@ -353,14 +428,15 @@ static void check_reports_every_problem(struct kunit *test)
 	ctx->tgt_q[0].bound = false;
 	ctx->tgt_q[0].in_use = true;
 	ctx->tgt_q[1].exists = false;
+	ctx->tgt_q[2].gr2 = rules_type(15);	/* newer: a change, no problem */
 	ctx->tgt_q[3].gr2 = rules_type(13);
 	set_bit_inv(4, ctx->src.adm);
 
 	/* queue 0: 11 problems, queue 1: 1, queue 3: 1, domain 4: 1 */
 	KUNIT_ASSERT_EQ(test, rules_run(ctx), 14);
 	KUNIT_EXPECT_EQ(test, ctx->lookups, 4);
-	rules_expect(test, &ctx->p[0], VFIO_AP_MIG_CHAR_BINDING, 0x0304, 1, 0);
-	rules_expect(test, &ctx->p[1], VFIO_AP_MIG_CHAR_OWNER, 0x0304, 1, 0);
+	rules_expect(test, &ctx->p[0], VFIO_AP_MIG_CHAR_OWNER, 0x0304, 1, 0);
+	rules_expect(test, &ctx->p[1], VFIO_AP_MIG_CHAR_BINDING, 0x0304, 1, 0);
 	rules_expect(test, &ctx->p[2], VFIO_AP_MIG_CHAR_MODE, 0x0304, 4, 1);
 	rules_expect(test, &ctx->p[3], VFIO_AP_MIG_CHAR_APSC, 0x0304, 1, 0);
 	rules_expect(test, &ctx->p[7], VFIO_AP_MIG_CHAR_SLCF, 0x0304, 1, 0);
@@ -368,8 +444,10 @@ static void check_reports_every_problem(struct kunit *test)
 	rules_expect(test, &ctx->p[9], VFIO_AP_MIG_CHAR_CLASS, 0x0304, 0x80, 0x40);
 	rules_expect(test, &ctx->p[10], VFIO_AP_MIG_CHAR_BS_TARGET, 0x0304, 0, 1);
 	rules_expect(test, &ctx->p[11], VFIO_AP_MIG_CHAR_EXISTS, 0x0305, 1, 0);
-	rules_expect(test, &ctx->p[12], VFIO_AP_MIG_CHAR_AP_TYPE, 0x0505, 14, 13);
-	rules_expect(test, &ctx->p[13], VFIO_AP_MIG_CHAR_CONTROL_DOMAIN, 4, 1, 0);
+	rules_expect(test, &ctx->p[12], VFIO_AP_MIG_CHAR_AP_TYPE, 0x0504, 14, 15);
+	KUNIT_EXPECT_TRUE(test, ctx->p[12].change);
+	rules_expect(test, &ctx->p[13], VFIO_AP_MIG_CHAR_AP_TYPE, 0x0505, 14, 13);
+	rules_expect(test, &ctx->p[14], VFIO_AP_MIG_CHAR_CONTROL_DOMAIN, 4, 1, 0);
 }
 
 static void check_lookup_error_stops(struct kunit *test)
@@ -398,8 +476,21 @@ static void control_domain_present_accepted(struct kunit *test)
 	set_bit_inv(255, ctx->src.adm);
 	set_bit_inv(0, ctx->tgt.adm);
 	set_bit_inv(255, ctx->tgt.adm);
-	set_bit_inv(7, ctx->tgt.adm);
 	KUNIT_EXPECT_EQ(test, rules_run(ctx), 0);
+}
+
+/* A control domain the source guest did not have would widen its rights. */
+static void control_domain_extra_refused(struct kunit *test)
+{
+	struct rules_ctx *ctx = rules_new(test);
+
+	set_bit_inv(0, ctx->src.adm);
+	set_bit_inv(0, ctx->tgt.adm);
+	set_bit_inv(7, ctx->tgt.adm);
+	KUNIT_ASSERT_EQ(test, rules_run(ctx), 1);
+	rules_expect(test, &ctx->p[0], VFIO_AP_MIG_CHAR_EXTRA_CONTROL_DOMAIN, 7, 0, 1);
+	rules_expect_line(test, &ctx->p[0],
+			  "control domain 0x0007: in the target mdev's guest, not in the source guest");
 }
 
 static void control_domain_missing_refused(struct kunit *test)
@@ -414,16 +505,18 @@ static void control_domain_missing_refused(struct kunit *test)
 	rules_expect(test, &ctx->p[0], VFIO_AP_MIG_CHAR_CONTROL_DOMAIN, 0, 1, 0);
 	rules_expect(test, &ctx->p[1], VFIO_AP_MIG_CHAR_CONTROL_DOMAIN, 255, 1, 0);
 	rules_expect_line(test, &ctx->p[1],
-			  "control domain 0x00ff: not available on target");
+			  "control domain 0x00ff: in the source guest, not in the target mdev's guest");
 }
 
-static void names_stable_keys(struct kunit *test)
+static void names_stable(struct kunit *test)
 {
+	enum vfio_ap_mig_char c;
+
 	KUNIT_EXPECT_STREQ(test, vfio_ap_mig_char_name(VFIO_AP_MIG_CHAR_AP_TYPE),
 			   "AP type");
-	KUNIT_EXPECT_STREQ(test, vfio_ap_mig_char_key(VFIO_AP_MIG_CHAR_AP_TYPE),
-			   "ap_type");
-	KUNIT_EXPECT_STREQ(test, vfio_ap_mig_char_key(VFIO_AP_MIG_CHAR_COUNT), "?");
+	KUNIT_EXPECT_STREQ(test, vfio_ap_mig_char_name(VFIO_AP_MIG_CHAR_COUNT), "?");
+	for (c = VFIO_AP_MIG_CHAR_EXISTS; c < VFIO_AP_MIG_CHAR_COUNT; c++)
+		KUNIT_EXPECT_STRNEQ(test, vfio_ap_mig_char_name(c), "?");
 }
 
 static struct kunit_case vfio_ap_mig_rules_cases[] = {
@@ -446,7 +539,11 @@ static struct kunit_case vfio_ap_mig_rules_cases[] = {
 	KUNIT_CASE(check_no_queues_accepted),
 	KUNIT_CASE(control_domain_present_accepted),
 	KUNIT_CASE(control_domain_missing_refused),
-	KUNIT_CASE(names_stable_keys),
+	KUNIT_CASE(control_domain_extra_refused),
+	KUNIT_CASE(ml_smaller_refused),
+	KUNIT_CASE(unusable_queue_is_one_problem),
+	KUNIT_CASE(mdev_queues_missing_and_extra_refused),
+	KUNIT_CASE(names_stable),
 	{}
 };
 

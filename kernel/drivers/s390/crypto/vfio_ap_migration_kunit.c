@@ -126,8 +126,8 @@ static void precopy_initial_bytes_enomsg_unchanged(struct kunit *test)
 						      (unsigned long)uinfo), -EINVAL);
 	n += test_read_all(test, f, n, 0);
 	KUNIT_EXPECT_EQ(test, n, rec + VFIO_AP_MIG_UNCHANGED_RECORD_SIZE);
-	/* One snapshot at start, then a fresh look per ioctl, size and stop-copy. */
-	KUNIT_EXPECT_EQ(test, h->read_calls, 6);
+	/* One snapshot at start; the generation answers everything else. */
+	KUNIT_EXPECT_EQ(test, h->read_calls, 1);
 	walk(test, h->src, VFIO_DEVICE_STATE_STOP);
 	fput(f);
 }
@@ -215,6 +215,74 @@ static void precopy_dirty_config_readable_before_stop(struct kunit *test)
 	fput(f);
 }
 
+/* Without the PRECOPY_INFOv2 opt-in `flags` reads 0, whatever was written. */
+static void precopy_flags_zero_without_opt_in(struct kunit *test)
+{
+	struct test_host *h = test->priv;
+	struct vfio_precopy_info info = { .argsz = sizeof(info), .flags = 0xdead };
+	void __user *u = (void __user *)(h->ubuf + TEST_USER_BUF - PAGE_SIZE);
+	struct file *f;
+
+	f = walk(test, h->src, VFIO_DEVICE_STATE_PRE_COPY);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_ASSERT_EQ(test, 0, copy_to_user(u, &info, sizeof(info)));
+	KUNIT_EXPECT_EQ(test, f->f_op->unlocked_ioctl(f, VFIO_MIG_GET_PRECOPY_INFO,
+						      (unsigned long)u), 0L);
+	KUNIT_ASSERT_EQ(test, 0, copy_from_user(&info, u, sizeof(info)));
+	KUNIT_EXPECT_EQ(test, info.flags, 0U);
+	walk(test, h->src, VFIO_DEVICE_STATE_RUNNING);
+	fput(f);
+}
+
+/*
+ * With the opt-in, a configuration changed during pre-copy is new initial
+ * data (REINIT): switchover-ack then waits for the destination's check.
+ * read() has bytes while initial_bytes says so, and poll() agrees.
+ */
+static void precopy_change_is_reinit_with_opt_in(struct kunit *test)
+{
+	static const u8 apids[] = { 0x03 }, apqis[] = { 0x04 };
+	struct test_host *h = test->priv;
+	size_t first = vfio_ap_mig_config_record_size(4);
+	size_t second = vfio_ap_mig_config_record_size(1);
+	struct vfio_precopy_info info;
+	struct file *f;
+	size_t n;
+
+	h->src->vdev.precopy_info_v2 = 1;
+	f = walk(test, h->src, VFIO_DEVICE_STATE_PRE_COPY);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_EXPECT_EQ(test, f->f_op->poll(f, NULL), EPOLLIN | EPOLLRDNORM);
+	KUNIT_EXPECT_EQ(test, test_read(f, 0, 10), 10L);
+	test_set_config(test, &h->guest, apids, 1, apqis, 1, 0x04);
+	info = precopy_info(test, f);
+	KUNIT_EXPECT_EQ(test, info.flags, VFIO_PRECOPY_INFO_REINIT);
+	KUNIT_EXPECT_EQ(test, info.initial_bytes, (u64)(first - 10 + second));
+	KUNIT_EXPECT_EQ(test, info.dirty_bytes, 0ULL);
+	n = 10 + test_read_all(test, f, 10, -ENOMSG);
+	KUNIT_EXPECT_EQ(test, n, first + second);
+	KUNIT_EXPECT_EQ(test, f->f_op->poll(f, NULL), 0U);
+	info = precopy_info(test, f);
+	KUNIT_EXPECT_EQ(test, info.flags, 0U);
+	KUNIT_EXPECT_EQ(test, info.initial_bytes, 0ULL);
+	walk(test, h->src, VFIO_DEVICE_STATE_STOP_COPY);
+	n += test_read_all(test, f, n, 0);
+	KUNIT_EXPECT_EQ(test, n, first + second + VFIO_AP_MIG_UNCHANGED_RECORD_SIZE);
+	KUNIT_EXPECT_EQ(test, f->f_op->poll(f, NULL), EPOLLIN | EPOLLRDNORM);
+	walk(test, h->src, VFIO_DEVICE_STATE_STOP);
+	fput(f);
+}
+
+/* MIG_DATA_SIZE asks no hardware: a TAPQ that would fail cannot fail it. */
+static void data_size_never_reads_the_hardware(struct kunit *test)
+{
+	struct test_host *h = test->priv;
+	int calls = h->read_calls;
+
+	KUNIT_EXPECT_EQ(test, data_size(test, h->src), vfio_ap_mig_config_record_size(4));
+	KUNIT_EXPECT_EQ(test, h->read_calls, calls);
+}
+
 static void data_size_equals_stop_copy_bytes(struct kunit *test)
 {
 	struct test_host *h = test->priv;
@@ -224,7 +292,7 @@ static void data_size_equals_stop_copy_bytes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, save_stop_copy(test), (size_t)expect);
 }
 
-static void resume_round_trip_applies(struct kunit *test)
+static void resume_round_trip_verifies(struct kunit *test)
 {
 	struct test_host *h = test->priv;
 	size_t len = save_stop_copy(test);
@@ -233,13 +301,14 @@ static void resume_round_trip_applies(struct kunit *test)
 	walk(test, h->dst, VFIO_DEVICE_STATE_STOP);
 	f = walk(test, h->dst, VFIO_DEVICE_STATE_RESUMING);
 	KUNIT_ASSERT_NOT_NULL(test, f);
+	/* Checked as soon as the record is complete, while the source runs. */
 	KUNIT_EXPECT_EQ(test, test_write(f, h->kbuf, len), (ssize_t)len);
-	KUNIT_EXPECT_EQ(test, h->applied, 0);
+	KUNIT_EXPECT_EQ(test, h->verified, 1);
 	walk(test, h->dst, VFIO_DEVICE_STATE_STOP);
-	KUNIT_EXPECT_EQ(test, h->applied, 1);
-	KUNIT_EXPECT_TRUE(test, bitmap_equal(h->applied_cfg.apm, h->guest.apm, 256));
-	KUNIT_EXPECT_TRUE(test, bitmap_equal(h->applied_cfg.aqm, h->guest.aqm, 256));
-	KUNIT_EXPECT_TRUE(test, bitmap_equal(h->applied_cfg.adm, h->guest.adm, 256));
+	KUNIT_EXPECT_EQ(test, h->verified, 1);
+	KUNIT_EXPECT_TRUE(test, bitmap_equal(h->verified_cfg.apm, h->guest.apm, 256));
+	KUNIT_EXPECT_TRUE(test, bitmap_equal(h->verified_cfg.aqm, h->guest.aqm, 256));
+	KUNIT_EXPECT_TRUE(test, bitmap_equal(h->verified_cfg.adm, h->guest.adm, 256));
 	walk(test, h->dst, VFIO_DEVICE_STATE_RUNNING);
 	/* The session is over: the file is dead. */
 	KUNIT_EXPECT_EQ(test, test_write(f, h->kbuf, 1), -ENODEV);
@@ -261,7 +330,7 @@ static void resume_incompatible_queue_refused_at_write(struct kunit *test)
 	/* RESUMING -> STOP checks again and refuses again. */
 	KUNIT_EXPECT_EQ(test, PTR_ERR(set_state(h->dst, VFIO_DEVICE_STATE_STOP)), -ENXIO);
 	KUNIT_EXPECT_EQ(test, get_state(h->dst), VFIO_DEVICE_STATE_ERROR);
-	KUNIT_EXPECT_EQ(test, h->applied, 0);
+	KUNIT_EXPECT_EQ(test, h->verified, 0);
 	fput(f);
 }
 
@@ -275,14 +344,72 @@ static void resume_host_changed_refused_at_stop(struct kunit *test)
 	f = walk(test, h->dst, VFIO_DEVICE_STATE_RESUMING);
 	KUNIT_ASSERT_NOT_NULL(test, f);
 	KUNIT_EXPECT_EQ(test, test_write(f, h->kbuf, len), (ssize_t)len);
-	h->target_bound = false;	/* unbound from vfio_ap meanwhile */
+	/* Unbound from vfio_ap meanwhile: vfio_ap_mdev_remove_queue() moves the generation. */
+	h->target_bound = false;
+	h->generation++;
 	KUNIT_EXPECT_EQ(test, PTR_ERR(set_state(h->dst, VFIO_DEVICE_STATE_STOP)), -ENXIO);
 	KUNIT_EXPECT_EQ(test, get_state(h->dst), VFIO_DEVICE_STATE_ERROR);
-	KUNIT_EXPECT_EQ(test, h->applied, 0);
+	/* Verified at write; the check at RESUMING -> STOP refused. */
+	KUNIT_EXPECT_EQ(test, h->verified, 1);
 	/* Only a reset leaves ERROR. */
 	KUNIT_EXPECT_TRUE(test, IS_ERR(set_state(h->dst, VFIO_DEVICE_STATE_STOP)));
 	vfio_ap_mig_reset(h->dst);
 	KUNIT_EXPECT_EQ(test, get_state(h->dst), VFIO_DEVICE_STATE_RUNNING);
+	fput(f);
+}
+
+/* A check that passed at the same generation still holds at RESUMING -> STOP. */
+static void resume_stop_unchanged_generation_no_check(struct kunit *test)
+{
+	struct test_host *h = test->priv;
+	size_t len = save_stop_copy(test);
+	struct file *f;
+	int checks;
+
+	walk(test, h->dst, VFIO_DEVICE_STATE_STOP);
+	f = walk(test, h->dst, VFIO_DEVICE_STATE_RESUMING);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_EXPECT_EQ(test, test_write(f, h->kbuf, len), (ssize_t)len);
+	checks = h->check_calls;
+	walk(test, h->dst, VFIO_DEVICE_STATE_STOP);
+	KUNIT_EXPECT_EQ(test, h->check_calls, checks);
+	walk(test, h->dst, VFIO_DEVICE_STATE_RUNNING);
+	fput(f);
+}
+
+/*
+ * The stream is the VMM's: one that names a queue or a control domain the
+ * prepared mdev does not give its guest is refused, and nothing of the
+ * mdev changes, byte for byte.
+ */
+static void resume_never_widens_the_assignment(struct kunit *test)
+{
+	static const u8 apids[] = { 0x03 }, apqis[] = { 0x04, 0x2a };
+	struct test_host *h = test->priv;
+	struct ap_matrix matrix, apcb;
+	struct file *f;
+	size_t len;
+
+	/* The prepared mdev has adapter 0x03 only, and no control domain. */
+	test_set_config(test, &h->dst_guest, apids, 1, apqis, 2, 0x04);
+	clear_bit_inv(0x04, h->dst_guest.adm);
+	memset(&h->dst->matrix, 0x5a, sizeof(h->dst->matrix));
+	memset(&h->dst->shadow_apcb, 0xa5, sizeof(h->dst->shadow_apcb));
+	matrix = h->dst->matrix;
+	apcb = h->dst->shadow_apcb;
+
+	len = save_stop_copy(test);	/* adapters 0x03 and 0x05, cdom 0x04 */
+	walk(test, h->dst, VFIO_DEVICE_STATE_STOP);
+	f = walk(test, h->dst, VFIO_DEVICE_STATE_RESUMING);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_EXPECT_EQ(test, test_write(f, h->kbuf, len), -ENXIO);
+	/* 05.0004, 05.002a not in the target mdev's guest; cdom 0x04 neither. */
+	KUNIT_EXPECT_EQ(test, h->problems, 3);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(set_state(h->dst, VFIO_DEVICE_STATE_STOP)), -ENXIO);
+	KUNIT_EXPECT_EQ(test, get_state(h->dst), VFIO_DEVICE_STATE_ERROR);
+	KUNIT_EXPECT_EQ(test, memcmp(&matrix, &h->dst->matrix, sizeof(matrix)), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(&apcb, &h->dst->shadow_apcb, sizeof(apcb)), 0);
+	vfio_ap_mig_reset(h->dst);
 	fput(f);
 }
 
@@ -343,7 +470,7 @@ static void resume_garbage_and_truncation_rejected(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, f);
 	KUNIT_EXPECT_EQ(test, test_write(f, junk, sizeof(junk)), -EPROTO);
 	fput(f);
-	KUNIT_EXPECT_EQ(test, h->applied, 0);
+	KUNIT_EXPECT_EQ(test, h->verified, 0);
 }
 
 static void se_guest_refused_eperm(struct kunit *test)
@@ -398,10 +525,15 @@ static struct kunit_case vfio_ap_migration_cases[] = {
 	KUNIT_CASE(precopy_initial_bytes_enomsg_unchanged),
 	KUNIT_CASE(precopy_changed_config_sent_again),
 	KUNIT_CASE(precopy_dirty_config_readable_before_stop),
+	KUNIT_CASE(precopy_flags_zero_without_opt_in),
+	KUNIT_CASE(precopy_change_is_reinit_with_opt_in),
+	KUNIT_CASE(data_size_never_reads_the_hardware),
 	KUNIT_CASE(data_size_equals_stop_copy_bytes),
-	KUNIT_CASE(resume_round_trip_applies),
+	KUNIT_CASE(resume_round_trip_verifies),
 	KUNIT_CASE(resume_incompatible_queue_refused_at_write),
 	KUNIT_CASE(resume_host_changed_refused_at_stop),
+	KUNIT_CASE(resume_stop_unchanged_generation_no_check),
+	KUNIT_CASE(resume_never_widens_the_assignment),
 	KUNIT_CASE(data_file_pread_pwrite_espipe),
 	KUNIT_CASE(resume_write_past_maximum_efbig),
 	KUNIT_CASE(resume_garbage_and_truncation_rejected),
@@ -419,3 +551,7 @@ static struct kunit_suite vfio_ap_migration_suite = {
 };
 
 kunit_test_suite(vfio_ap_migration_suite);
+
+MODULE_DESCRIPTION("KUnit tests of vfio_ap live migration");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
