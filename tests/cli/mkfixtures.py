@@ -80,6 +80,8 @@ def cli_src(root):
                   features='guest_matrix hotplug ap_config migratable')
     h = mkhosts.Host(root)
     patch_fac(h, 0x0c, 0x05, add=2 << BS_SHIFT)
+    # card 01 takes 16 KiB messages (ml 4), above the 12 KiB default
+    h.write('devices/ap/card01/max_msg_size', '16384\n')
 
 
 def cli_dst_ok(root):
@@ -100,6 +102,8 @@ def cli_dst_ok(root):
     for dom in (0x05, 0x0b, 0x0c):
         patch_fac(h, 0x0a, dom, clear=STATELESS, add=FULL)
     set_fac(h, fac_path(0x0a), (get_fac(h, fac_path(0x0a)) & ~STATELESS) | FULL)
+    # card 01 takes the source's 16 KiB messages
+    h.write('devices/ap/card01/max_msg_size', '16384\n')
 
 
 def rebind(h, cid, dom, drv):
@@ -138,8 +142,8 @@ def cli_dst_diff(root):
                                      guest=False)},
                   features='guest_matrix hotplug ap_config')
     h = mkhosts.Host(root)
-    # card 01 takes messages of 8 KiB where the source's take 12 KiB
-    h.write('devices/ap/card01/max_msg_size', '8192\n')
+    # card 01 takes the default 12 KiB messages where the source's take 16
+    h.write('devices/ap/card01/max_msg_size', '12288\n')
     # 01.0005: no AP4KM (the card says it has; the queue's TAPQ counts)
     patch_fac(h, 0x01, 0x05, clear=AP4KM)
     # 01.000b: no APXA, and stateless only where the source is full native

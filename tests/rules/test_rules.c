@@ -693,11 +693,16 @@ static void test_check_ml(void **state)
 	assert_int_equal(check_one(f, with_ml(GR2_CEX8_CCA, 3),
 				   with_ml(GR2_CEX8_CCA, 15)), 0);
 	assert_int_equal(f->rec->n, 0);	/* not even a change */
+	/* 0 to 3 all mean the 12 KiB default (ap_card.c). */
 	assert_int_equal(check_one(f, with_ml(GR2_CEX8_CCA, 3),
-				   with_ml(GR2_CEX8_CCA, 2)), 1);
-	assert_problem(&f->rec->p[0], VFIO_AP_MIG_CHAR_ML, 0x0304, 3, 2);
+				   with_ml(GR2_CEX8_CCA, 0)), 0);
+	assert_int_equal(check_one(f, with_ml(GR2_CEX8_CCA, 0),
+				   with_ml(GR2_CEX8_CCA, 2)), 0);
+	assert_int_equal(check_one(f, with_ml(GR2_CEX8_CCA, 5),
+				   with_ml(GR2_CEX8_CCA, 4)), 1);
+	assert_problem(&f->rec->p[0], VFIO_AP_MIG_CHAR_ML, 0x0304, 5, 4);
 	assert_string_equal(fmt(&f->rec->p[0]),
-			    "queue 03.0004: message length: source 3, target 2 is smaller");
+			    "queue 03.0004: message length: source 5, target 4 is smaller");
 	assert_int_equal(check_one(f, with_ml(GR2_CEX8_CCA, 15),
 				   with_ml(GR2_CEX8_CCA, 0)), 1);
 	assert_problem(&f->rec->p[0], VFIO_AP_MIG_CHAR_ML, 0x0304, 15, 0);

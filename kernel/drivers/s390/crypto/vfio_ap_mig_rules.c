@@ -24,6 +24,9 @@
 #define VFIO_AP_MIG_MODE_ACCEL		2
 #define VFIO_AP_MIG_MODE_EP11		1
 
+/* ml values up to this one mean the default 12 KiB message length */
+#define VFIO_AP_MIG_ML_DEFAULT		3U
+
 #define VFIO_AP_MIG_TYPE_CEX4		10
 #define VFIO_AP_MIG_TYPE_CEX8		14
 
@@ -94,6 +97,19 @@ static unsigned int vfio_ap_mig_gr2_mode(u64 gr2)
 	return (gr2 & VFIO_AP_MIG_GR2_MODE) >> VFIO_AP_MIG_GR2_MODE_SHIFT;
 }
 
+/* Does a queue of class @target serve a guest that had class @source? */
+static bool vfio_ap_mig_class_serves(unsigned int source, unsigned int target)
+{
+	const unsigned int either = VFIO_AP_MIG_CLASS_FULL_NATIVE |
+				    VFIO_AP_MIG_CLASS_STATELESS;
+
+	if (source & VFIO_AP_MIG_CLASS_FULL_NATIVE)
+		return target & VFIO_AP_MIG_CLASS_FULL_NATIVE;
+	if (source & VFIO_AP_MIG_CLASS_STATELESS)
+		return target & either;
+	return true;
+}
+
 /* Tell @report about one difference; returns 1 for a problem, 0 for a change. */
 static int vfio_ap_mig_tell(vfio_ap_mig_report_t report, void *ctx,
 			    enum vfio_ap_mig_char what, u16 id,
@@ -155,19 +171,24 @@ static int vfio_ap_mig_check_gr2(u16 apqn, u64 src_gr2, u64 tgt_gr2,
 					     VFIO_AP_MIG_CHAR_AP_TYPE, apqn,
 					     sv, tv, tv > sv);
 
-	/* Full native function must stay; stateless-only accepts either. */
+	/*
+	 * Full native function must stay; stateless-only accepts either
+	 * class, but not a target with neither.
+	 */
 	sv = vfio_ap_mig_gr2_class(s);
 	tv = vfio_ap_mig_gr2_class(t);
 	if (sv != tv)
 		problems += vfio_ap_mig_tell(report, ctx,
 					     VFIO_AP_MIG_CHAR_CLASS, apqn, sv, tv,
-					     !(sv & VFIO_AP_MIG_CLASS_FULL_NATIVE) ||
-					     (tv & VFIO_AP_MIG_CLASS_FULL_NATIVE));
+					     vfio_ap_mig_class_serves(sv, tv));
 
-	/* The guest caches the maximum message length of its queues. */
+	/*
+	 * The guest caches the maximum message length of its queues; ml
+	 * counts 4 KiB chunks, and up to 3 all mean the 12 KiB default.
+	 */
 	sv = vfio_ap_mig_gr2_ml(s);
 	tv = vfio_ap_mig_gr2_ml(t);
-	if (tv < sv)
+	if (max(tv, VFIO_AP_MIG_ML_DEFAULT) < max(sv, VFIO_AP_MIG_ML_DEFAULT))
 		problems += vfio_ap_mig_report(report, ctx,
 					       VFIO_AP_MIG_CHAR_ML, apqn,
 					       sv, tv);
@@ -442,7 +463,9 @@ int vfio_ap_mig_format_problem(const struct vfio_ap_mig_problem *p,
 				"queue %02x.%04x: %s: source %s, target %s %s",
 				apid, apqi, name, s, t,
 				p->change ? "differs, the guest re-probes the card" :
-					    "lacks full native function");
+				p->source & VFIO_AP_MIG_CLASS_FULL_NATIVE ?
+					    "lacks full native function" :
+					    "has neither class");
 	case VFIO_AP_MIG_CHAR_ML:
 		return snprintf(buf, len,
 				"queue %02x.%04x: %s: source %llu, target %llu is smaller",

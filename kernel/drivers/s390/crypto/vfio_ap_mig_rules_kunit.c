@@ -323,6 +323,12 @@ static void class_full_native_lost_refused(struct kunit *test)
 			0);
 	KUNIT_ASSERT_EQ(test, ctx->nr_p, 1);
 	KUNIT_EXPECT_TRUE(test, ctx->p[0].change);
+	/* ... but not to a queue with neither class. */
+	KUNIT_EXPECT_EQ(test, rules_one(test, &ctx,
+					rules_class(VFIO_AP_MIG_CLASS_STATELESS),
+					rules_class(0)),
+			1);
+	KUNIT_EXPECT_FALSE(test, ctx->p[0].change);
 }
 
 static u64 rules_ml(unsigned int ml)
@@ -335,6 +341,10 @@ static void ml_smaller_refused(struct kunit *test)
 	struct rules_ctx *ctx;
 
 	KUNIT_EXPECT_EQ(test, rules_one(test, &ctx, rules_ml(3), rules_ml(5)), 0);
+	/* 0 to 3 all mean the 12 KiB default: no change for the guest. */
+	KUNIT_EXPECT_EQ(test, rules_one(test, &ctx, rules_ml(3), rules_ml(0)), 0);
+	KUNIT_EXPECT_EQ(test, rules_one(test, &ctx, rules_ml(0), rules_ml(2)), 0);
+	KUNIT_ASSERT_EQ(test, rules_one(test, &ctx, rules_ml(4), rules_ml(0)), 1);
 	KUNIT_ASSERT_EQ(test, rules_one(test, &ctx, rules_ml(5), rules_ml(3)), 1);
 	rules_expect(test, &ctx->p[0], VFIO_AP_MIG_CHAR_ML, 0x0304, 5, 3);
 	rules_expect_line(test, &ctx->p[0],
