@@ -10,7 +10,7 @@ FUZZ_SECONDS ?= 30
 PREFIX     ?= /usr/local
 DESTDIR    ?=
 
-.PHONY: all deps demo check test kernel-check fuzz tsan bench install clean
+.PHONY: all deps demo check test kernel-check series fuzz tsan bench install clean
 
 all: deps
 	@test -f $(BUILD)/build.ninja || meson setup $(BUILD) --buildtype=debugoptimized --prefix=$(PREFIX) >/dev/null
@@ -31,6 +31,12 @@ test: deps
 
 kernel-check:
 	@bash scripts/kernel-check.sh
+
+# The kernel series as mail, signed off by you (git config user.name and
+# user.email), on Linux 7.3: build/series/.
+series:
+	@sh scripts/install-deps.sh kernel
+	@bash scripts/series.sh
 
 fuzz: deps
 	@bash scripts/fuzz.sh $(FUZZ_SECONDS)

@@ -1,0 +1,195 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# `make series`: the mailable kernel series, generated from kernel/series/
+# (the one source of truth) on the pristine 7.3 tree of
+# scripts/kernel-source.sh, into build/series/ (0000-cover-letter.patch ..).
+#
+# kernel/series/ holds
+#   series              the patch names, in order
+#   NAME.msg            subject line, blank line, body (no Signed-off-by)
+#   NAME.files          new files the patch adds whole, kernel tree paths,
+#                       copied from kernel/<path> of this repository
+#   NAME.diff           changes to upstream files (-p1), on the tree as the
+#                       earlier patches leave it
+#   cover-letter.msg    subject line, blank line, body of the cover letter
+#
+# Each patch is a commit on the branch apmig-series of the cached tree,
+# made with `git commit -s`: the Signed-off-by is the git identity of whoever
+# runs this (user.name and user.email as seen from this repository).
+#
+# Usage: series.sh [--no-signoff] [--out DIR]
+#   --no-signoff  commit without Signed-off-by; with no git identity the
+#                 throwaway commits are made as "kernel-check
+#                 <kernel-check@invalid>" (scripts/kernel-check.sh only)
+#   --out DIR     where the patches go (default: build/series)
+# Exit 1 when the series is broken, 2 when the environment is not usable.
+set -u
+set -o pipefail
+
+cd "$(dirname "$0")/.." || exit 2
+REPO=$(pwd)
+SERIES=$REPO/kernel/series
+CACHE=${APMIG_KERNEL_CACHE:-/var/cache/apmig-kernel}
+TREE=$CACHE/linux
+BRANCH=apmig-series
+export LC_ALL=C
+
+signoff=1
+out=$REPO/build/series
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--no-signoff) signoff=0 ;;
+	--out) out=$2; shift ;;
+	*) echo "usage: $0 [--no-signoff] [--out DIR]" >&2; exit 2 ;;
+	esac
+	shift
+done
+
+fail() {
+	echo "series: $*" >&2
+	exit 1
+}
+
+die() {
+	echo "series: $*" >&2
+	exit 2
+}
+
+# Comments and blank lines of the list files are skipped.
+list() {
+	sed -e 's/#.*//' "$1" | awk 'NF { print $1 }'
+}
+
+# ---------------------------------------------------------------- identity
+name=$(git -C "$REPO" config user.name)
+email=$(git -C "$REPO" config user.email)
+if [ -z "$name" ] || [ -z "$email" ]; then
+	if [ $signoff = 1 ]; then
+		die "no git identity: the patches are signed off by whoever runs
+  \`make series\`. Set yours first:
+    git config --global user.name 'Your Name'
+    git config --global user.email you@example.org"
+	fi
+	name="kernel-check"
+	email="kernel-check@invalid"
+fi
+export GIT_AUTHOR_NAME=$name GIT_AUTHOR_EMAIL=$email
+export GIT_COMMITTER_NAME=$name GIT_COMMITTER_EMAIL=$email
+
+# ---------------------------------------------------------------- sources
+[ -f "$SERIES/series" ] || fail "kernel/series/series missing"
+patches=$(list "$SERIES/series")
+[ -n "$patches" ] || fail "kernel/series/series names no patch"
+[ -f "$SERIES/cover-letter.msg" ] || fail "kernel/series/cover-letter.msg missing"
+for p in $patches; do
+	[ -f "$SERIES/$p.msg" ] || fail "$p: kernel/series/$p.msg missing"
+	[ -f "$SERIES/$p.files" ] || [ -f "$SERIES/$p.diff" ] ||
+		fail "$p: neither $p.files nor $p.diff: an empty patch"
+done
+for m in "$SERIES"/*.msg; do
+	# Subject, blank line, body; git adds the Signed-off-by.
+	[ -n "$(sed -n 1p "$m")" ] && [ -z "$(sed -n 2p "$m")" ] ||
+		fail "${m#"$REPO"/}: want a subject line, then a blank line"
+	! grep -qi '^signed-off-by:' "$m" ||
+		fail "${m#"$REPO"/}: no Signed-off-by here, git commit -s adds it"
+done
+for f in "$SERIES"/*; do
+	b=${f##*/}
+	case "$b" in
+	series|cover-letter.msg) continue ;;
+	esac
+	echo "$patches" | grep -qxF "${b%.*}" ||
+		fail "kernel/series/$b belongs to no patch in kernel/series/series"
+done
+# Every new file is in exactly one patch, and every file the repository
+# keeps in kernel tree paths is in one.
+owned=$(for p in $patches; do
+	[ -f "$SERIES/$p.files" ] && list "$SERIES/$p.files"
+done | sort)
+dup=$(echo "$owned" | uniq -d)
+[ -z "$dup" ] || fail "in the .files of more than one patch: $(echo $dup)"
+have=$(cd "$REPO/kernel" && find . -mindepth 2 -type f ! -path './series/*' |
+	sed 's|^\./||' | sort)
+orphans=$(comm -23 <(echo "$have") <(echo "$owned"))
+[ -z "$orphans" ] || fail "in no patch's .files: $(echo "$orphans" |
+	sed 's|^|kernel/|' | paste -sd' ')"
+missing=$(comm -13 <(echo "$have") <(echo "$owned"))
+[ -z "$missing" ] || fail "listed in .files but missing: $(echo "$missing" |
+	sed 's|^|kernel/|' | paste -sd' ')"
+
+# ---------------------------------------------------------------- tree
+if [ -z "${APMIG_KERNEL_LOCKED:-}" ]; then
+	mkdir -p "$CACHE" || die "cannot create $CACHE"
+	exec 9>"$CACHE/lock"
+	flock 9 || die "cannot lock $CACHE"
+	export APMIG_KERNEL_LOCKED=1
+fi
+bash scripts/kernel-source.sh || exit 2
+version=$(cat "$CACHE/linux.version")
+cd "$TREE" || die "no $TREE"
+git checkout -q -f -B $BRANCH pristine && git clean -q -f -d -x ||
+	die "cannot reset $TREE to pristine"
+base=$(git rev-parse pristine)
+kversion=$(make -s kernelversion 2>/dev/null)
+
+# ---------------------------------------------------------------- commits
+n=0
+for p in $patches; do
+	n=$((n + 1))
+	if [ -f "$SERIES/$p.files" ]; then
+		for f in $(list "$SERIES/$p.files"); do
+			git cat-file -e "$base:$f" 2>/dev/null &&
+				fail "$p: $f is an upstream file: change it in $p.diff"
+			mkdir -p "$(dirname "$f")" &&
+				cp "$REPO/kernel/$f" "$f" &&
+				git add -f "$f" || die "$p: cannot add $f"
+		done
+	fi
+	if [ -f "$SERIES/$p.diff" ] &&
+	   ! git apply --index "$SERIES/$p.diff"; then
+		fail "$p: kernel/series/$p.diff does not apply after patch $((n - 1))"
+	fi
+	sob=()
+	[ $signoff = 1 ] && sob=(-s)
+	git commit -q --no-verify "${sob[@]}" -F "$SERIES/$p.msg" ||
+		fail "$p: git commit failed"
+done
+
+# ---------------------------------------------------------------- mail
+rm -rf "$out" && mkdir -p "$out" || die "cannot create $out"
+git format-patch -q --cover-letter --base=pristine --filename-max-length=100 -o "$out" \
+	pristine..$BRANCH || fail "git format-patch failed"
+cover=$out/0000-cover-letter.patch
+[ -f "$cover" ] || fail "git format-patch wrote no cover letter"
+# git's cover letter with our subject and body; its shortlog, diffstat and
+# base-commit stay.
+python3 - "$cover" "$SERIES/cover-letter.msg" "$version" "$kversion" "$base" <<'EOF' ||
+import re, sys
+cover, msg, version, kversion, base = sys.argv[1:]
+with open(msg) as f:
+	subject, _, body = f.read().partition("\n")
+body = body.strip("\n")
+# 7.3.0-rc7 is tagged v7.3-rc7, 7.3.1 v7.3.1
+m = re.match(r"(\d+)\.(\d+)\.(\d+)(.*)", kversion)
+tag = "v%s.%s%s%s" % (m[1], m[2], "" if m[3] == "0" else "." + m[3], m[4]) if m else kversion
+body += f"""
+
+Based on the source of Debian's linux-source-7.3 {version}
+(Linux {kversion}, i.e. {tag}). The base-commit below is that source
+imported into git unchanged as a single commit, which is not in Linus'
+tree: the import is reproducible (same package, same commit id)."""
+with open(cover) as f:
+	text = f.read()
+if "*** SUBJECT HERE ***" not in text or "*** BLURB HERE ***" not in text:
+	sys.exit("cover letter: git's placeholders not found")
+text = text.replace("*** SUBJECT HERE ***", subject.strip(), 1)
+text = text.replace("*** BLURB HERE ***", body, 1)
+with open(cover, "w") as f:
+	f.write(text)
+EOF
+	fail "cannot fill the cover letter"
+
+echo "series: $n patches on Debian linux-source-7.3 $version ($kversion)," \
+	"base-commit $base"
+[ $signoff = 1 ] || echo "series: generated without Signed-off-by"
+ls "$out" | sed "s|^|  ${out#"$REPO"/}/|"
