@@ -46,3 +46,37 @@ bool apmig_char_is_domain(enum vfio_ap_mig_char what)
 	return what == VFIO_AP_MIG_CHAR_CONTROL_DOMAIN ||
 	       what == VFIO_AP_MIG_CHAR_EXTRA_CONTROL_DOMAIN;
 }
+
+static const char *const apmig_problem_keys[] = {
+	[APMIG_CODE_NO_VFIO_AP - 100]		= "no_vfio_ap",
+	[APMIG_CODE_NOT_MIGRATABLE - 100]	= "not_migratable",
+	[APMIG_CODE_SOURCE_NOT_MIGRATABLE - 100] = "source_not_migratable",
+	[APMIG_CODE_MDEV_ABSENT - 100]		= "mdev_absent",
+	[APMIG_CODE_MDEV_IN_USE - 100]		= "mdev_in_use",
+	[APMIG_CODE_SE_GUEST - 100]		= "se_guest",
+};
+
+static const char *const apmig_warning_keys[] = {
+	[APMIG_CODE_SOURCE_IDLE - 150]		= "source_idle",
+};
+
+_Static_assert(sizeof(apmig_problem_keys) / sizeof(apmig_problem_keys[0]) ==
+	       APMIG_CODE_PROBLEM_END - 100, "a tool problem code has no key");
+_Static_assert(sizeof(apmig_warning_keys) / sizeof(apmig_warning_keys[0]) ==
+	       APMIG_CODE_WARNING_END - 150, "a tool warning code has no key");
+_Static_assert(VFIO_AP_MIG_CHAR_COUNT <= 100,
+	       "the kernel's codes reach the tool's range");
+
+const char *apmig_code_key(int code)
+{
+	if (code >= 100 && code < APMIG_CODE_PROBLEM_END)
+		return apmig_problem_keys[code - 100];
+	if (code >= 150 && code < APMIG_CODE_WARNING_END)
+		return apmig_warning_keys[code - 150];
+	return NULL;
+}
+
+bool apmig_code_is_problem(int code)
+{
+	return code >= 100 && code < APMIG_CODE_PROBLEM_END;
+}

@@ -308,6 +308,10 @@ static int host_load_bus(struct apmig_loader *ld, struct apmig_host *h)
 	ret = ld_mask(ld, true, h->aqmask, "bus/ap/aqmask");
 	if (ret < 0)
 		return ret;
+	/* ap_is_se_guest(): the firmware says so (prot_virt_guest 1) */
+	ret = ld_bool(ld, true, &h->se_guest, "firmware/uv/prot_virt_guest");
+	if (ret < 0)
+		return ret;
 	ret = ld_int(ld, true, 0, VFIO_AP_MIG_IDS - 1, &v,
 		     "bus/ap/ap_max_adapter_id");
 	if (ret < 0)

@@ -88,6 +88,7 @@ struct apmig_host {
 	int max_adapter_id, max_domain_id;	/* -1 when absent */
 	bool vfio_ap;				/* the matrix device exists */
 	bool migratable;			/* 'migratable' in matrix features */
+	bool se_guest;				/* runs as a Secure Execution guest */
 	struct apmig_card cards[VFIO_AP_MIG_IDS];
 	struct apmig_queue *queues[VFIO_AP_MIG_MAX_QUEUES]; /* by APQN, NULL: none */
 	struct apmig_mdev *mdevs;		/* malloc'ed, may be realloc'ed */

@@ -77,6 +77,7 @@ struct sim_mdev {
 	char uuid[APMIG_UUID_LEN + 1];
 	struct sim_host *host;
 	bool protected_guest;	/* the KVM guest runs in Secure Execution */
+	bool held;		/* a running guest of the tree holds it */
 	unsigned long checks;
 	struct vfio_ap_mig_problem *problems;
 	size_t nr_problems, max_problems;
@@ -259,6 +260,11 @@ static struct sim_mdev *sim_mdev_new(struct sim_host *h, const char *uuid)
 	m->mdev.matrix.adm_max = h->aqm_max;
 	m->mdev.shadow_apcb = m->mdev.matrix;
 	vfio_ap_mig_init(&m->mdev);
+	if (h->tree && !h->tree->migratable) {
+		/* a vfio_ap without the series: no migration at all */
+		m->mdev.vdev.migration_flags = 0;
+		m->mdev.vdev.mig_ops = NULL;
+	}
 	h->mdevs[h->nr_mdevs++] = m;
 	return m;
 }
@@ -295,6 +301,7 @@ int sim_host_from_tree(struct sim_host **out, const char *label,
 	bitmap_copy(h->aqmask, tree->aqmask, AP_DOMAINS);
 	h->apm_max = tree->max_adapter_id >= 0 ? tree->max_adapter_id : 255;
 	h->aqm_max = tree->max_domain_id >= 0 ? tree->max_domain_id : 255;
+	h->se_guest = tree->se_guest;
 	for (i = 0; i < VFIO_AP_MIG_MAX_QUEUES; i++) {
 		const struct apmig_queue *q = tree->queues[i];
 
@@ -320,6 +327,7 @@ int sim_host_from_tree(struct sim_host **out, const char *label,
 			sim_host_free(h);
 			return -ENOMEM;
 		}
+		m->held = t->has_guest;
 		bitmap_copy(m->mdev.matrix.apm, t->apm, AP_DEVICES);
 		bitmap_copy(m->mdev.matrix.aqm, t->aqm, AP_DOMAINS);
 		bitmap_copy(m->mdev.matrix.adm, t->adm, AP_DOMAINS);
@@ -697,6 +705,11 @@ int sim_mdev_open(struct sim_mdev *m)
 	return shim_vfio_open_device(&m->mdev.vdev);
 }
 
+bool sim_mdev_held(const struct sim_mdev *m)
+{
+	return m->held;
+}
+
 void sim_mdev_close(struct sim_mdev *m, int devfd)
 {
 	shim_sys_close(devfd);
@@ -706,6 +719,8 @@ enum vfio_device_mig_state sim_mdev_state(struct sim_mdev *m)
 {
 	enum vfio_device_mig_state s = VFIO_DEVICE_STATE_ERROR;
 
+	if (!m->mdev.vdev.mig_ops)
+		return VFIO_DEVICE_STATE_RUNNING;	/* it just runs */
 	m->mdev.vdev.mig_ops->migration_get_state(&m->mdev.vdev, &s);
 	return s;
 }

@@ -5,6 +5,9 @@
  * the AP queues with their TAPQ answers and driver bindings, the vfio_ap
  * mdevs with their assigned matrix and their guest's configuration
  * (shadow APCB), and implements vfio_ap_mig_host.h for the driver.
+ * A tree whose vfio_ap lacks 'migratable' gives mdevs without migration
+ * (no mig_ops, as a kernel without the series); a tree whose firmware says
+ * prot_virt_guest makes a Secure Execution host.
  * Knobs make TAPQ of one APQN fail or answer check-stopped/deconfigured
  * and turn the host into a Secure Execution guest; host changes (unbind,
  * assign, ...) model an administrator acting during a migration and bump
@@ -115,6 +118,11 @@ size_t sim_mdev_problems(const struct sim_mdev *m,
  */
 int sim_mdev_open(struct sim_mdev *m);
 void sim_mdev_close(struct sim_mdev *m, int devfd);
+/*
+ * Whether a running guest of the tree the host was built from holds @m
+ * (its queues "in use"): a destination VMM cannot open such an mdev.
+ */
+bool sim_mdev_held(const struct sim_mdev *m);
 /* Migration state as the driver keeps it (under its state mutex). */
 enum vfio_device_mig_state sim_mdev_state(struct sim_mdev *m);
 

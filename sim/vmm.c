@@ -42,6 +42,7 @@ struct vmm_side {
 	enum sim_side id;
 	struct sim_mdev *m;
 	int devfd;
+	int open_err;		/* destination: why the device did not open */
 	int datafd;
 	int sock;
 	u64 flags;
@@ -835,8 +836,44 @@ static int vmm_side_init(struct sim_vmm *vmm, enum sim_side id,
 	s->sock = sock;
 	s->datafd = -1;
 	s->state = VFIO_DEVICE_STATE_RUNNING;
+	if (id == SIM_DST && sim_mdev_held(m)) {
+		/* another guest's VMM has it open: the destination QEMU fails */
+		s->devfd = -1;
+		s->open_err = -EBUSY;
+		return 0;
+	}
 	s->devfd = sim_mdev_open(m);
 	return s->devfd < 0 ? s->devfd : 0;
+}
+
+/*
+ * The destination QEMU starts (-incoming) before the source connects: a
+ * device it cannot open, or one without migration (a vfio_ap without the
+ * series), fails it there, and the source's migrate command finds no one
+ * listening; its guest never leaves RUNNING. Returns 0 if it started.
+ */
+static int vmm_dst_start(struct sim_vmm *vmm)
+{
+	struct vmm_side *d = &vmm->side[SIM_DST], *src = &vmm->side[SIM_SRC];
+	int ret = d->open_err;
+	const char *step = "open the device";
+
+	d->phase = src->phase = SIM_PHASE_SETUP;
+	if (!ret) {
+		step = "VFIO_DEVICE_FEATURE_MIGRATION";
+		ret = shim_vfio_get_flags(d->devfd, &d->flags);
+	}
+	if (!ret && !(d->flags & VFIO_MIGRATION_STOP_COPY)) {
+		step = "device cannot migrate";
+		ret = -EOPNOTSUPP;
+	}
+	if (!ret)
+		return 0;
+	vmm_fail(d, ret, step);
+	vmm_note(d, SIM_EV_GUEST, "destination QEMU exits");
+	vmm_fail(src, -ECONNREFUSED, "connect to the destination");
+	vmm_note(src, SIM_EV_GUEST, "source guest kept running");
+	return ret;
 }
 
 int sim_vmm_migrate(struct sim_mdev *src, struct sim_mdev *dst,
@@ -856,6 +893,8 @@ int sim_vmm_migrate(struct sim_mdev *src, struct sim_mdev *dst,
 		ret = vmm_side_init(&vmm, SIM_DST, dst, sv[1]);
 	if (ret)
 		goto out_close;
+	if (vmm_dst_start(&vmm))
+		goto out_result;
 	ret = pthread_create(&vmm.side[SIM_DST].thread, NULL, vmm_dst_main,
 			     &vmm.side[SIM_DST]);
 	if (ret) {
@@ -873,6 +912,7 @@ int sim_vmm_migrate(struct sim_mdev *src, struct sim_mdev *dst,
 	pthread_join(vmm.side[SIM_SRC].thread, NULL);
 	pthread_join(vmm.side[SIM_DST].thread, NULL);
 
+out_result:
 	res->total_ns = vmm_now() - vmm.t0;
 	res->src_stopped = vmm.src_stopped;
 	if (vmm.src_stopped && vmm.t_running > vmm.t_stop)

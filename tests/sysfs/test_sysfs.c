@@ -306,7 +306,7 @@ static void test_host_load_src_a(void **state)
 	int n = 0, i;
 
 	assert_true(h->vfio_ap);
-	assert_false(h->migratable);
+	assert_true(h->migratable);
 	assert_int_equal(h->max_adapter_id, 255);
 	assert_int_equal(h->max_domain_id, 84);
 	assert_int_equal(mask_weight(h->apm), 3);

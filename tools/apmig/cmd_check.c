@@ -19,6 +19,7 @@
 #include "vfio_ap_mig_stream.h"
 
 #include "apmig_codes.h"
+#include "apmig_findings.h"
 #include "apmig_host.h"
 #include "apmig_mdevctl.h"
 #include "apmig_output.h"
@@ -62,45 +63,6 @@ static const char *const check_dest_names[] = {
 	[CHECK_DEST_MDEVCTL] = "mdevctl",
 };
 
-/* What does not change the verdict but an orchestrator should know. */
-#define CHECK_MAX_WARNINGS	4
-struct check_warnings {
-	char text[CHECK_MAX_WARNINGS][160];
-	size_t n;
-};
-
-static void check_warn(struct check_warnings *w, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void check_warn(struct check_warnings *w, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (w->n == CHECK_MAX_WARNINGS)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(w->text[w->n++], sizeof(w->text[0]), fmt, ap);
-	va_end(ap);
-}
-
-/* The warnings of a check against @tgt's mdev @dest. */
-static void check_warnings(struct apmig_host *tgt, const char *dest,
-			   struct check_warnings *w)
-{
-	const struct apmig_mdev *m = apmig_host_mdev(tgt, dest);
-
-	if (!tgt->vfio_ap)
-		check_warn(w, "the target has no vfio_ap matrix device (vfio_ap not loaded)");
-	else if (!tgt->migratable)
-		check_warn(w, "the target's vfio_ap does not advertise 'migratable'");
-	if (!m)
-		check_warn(w, "mdev %s does not exist on the target: create it with the guest's configuration first",
-			   dest);
-	else if (m->has_guest)
-		check_warn(w, "mdev %s is already in use by a running guest on the target",
-			   m->uuid);
-}
-
 static void check_collect(void *ctx, const struct vfio_ap_mig_problem *p)
 {
 	struct check_problems *pr = ctx;
@@ -122,31 +84,30 @@ static void check_collect(void *ctx, const struct vfio_ap_mig_problem *p)
 }
 
 /* The source guest's configuration, from a host tree or a stream. */
+/*
+ * The source guest's configuration, from a host tree or a stream; with a
+ * tree, *@host and *@mdev stay loaded for the findings (the caller frees).
+ */
 static int check_load_source(const struct check_args *a,
-			     struct vfio_ap_mig_config *cfg, bool *has_guest)
+			     struct vfio_ap_mig_config *cfg,
+			     struct apmig_host **host, struct apmig_mdev **mdev)
 {
-	struct apmig_host *host;
-	struct apmig_mdev *mdev;
 	struct apmig_error err;
-	int ret = 0;
 
-	*has_guest = false;
+	*host = NULL;
+	*mdev = NULL;
 	if (a->source_stream)
 		return apmig_read_stream("check", a->source_stream, cfg);
 
-	if (apmig_host_load(&host, a->source_dir, &err) < 0)
+	if (apmig_host_load(host, a->source_dir, &err) < 0)
 		return apmig_fail("check", "source: %s", err.msg);
-	mdev = apmig_host_mdev(host, a->uuid);
-	if (!mdev) {
-		ret = apmig_fail("check", "source: %s: no such mediated device in %s",
-				 a->uuid, a->source_dir);
-	} else if (apmig_host_guest_config(host, mdev, cfg, &err) < 0) {
-		ret = apmig_fail("check", "source: %s", err.msg);
-	} else {
-		*has_guest = mdev->has_guest;
-	}
-	apmig_host_free(host);
-	return ret;
+	*mdev = apmig_host_mdev(*host, a->uuid);
+	if (!*mdev)
+		return apmig_fail("check", "source: %s: no such mediated device in %s",
+				  a->uuid, a->source_dir);
+	if (apmig_host_guest_config(*host, *mdev, cfg, &err) < 0)
+		return apmig_fail("check", "source: %s", err.msg);
+	return 0;
 }
 
 /*
@@ -193,10 +154,11 @@ static int check_load_target(const struct check_args *a,
 
 static void check_print_text(const struct check_args *a,
 			     const struct vfio_ap_mig_config *cfg,
-			     bool has_guest, const struct check_warnings *w,
+			     bool has_guest, const struct apmig_findings *f,
 			     const char *dest, enum check_dest how,
 			     const struct check_problems *pr)
 {
+	size_t nr = pr->refused.n + apmig_findings_problems(f);
 	char line[VFIO_AP_MIG_PROBLEM_LEN];
 	size_t i;
 
@@ -221,8 +183,9 @@ static void check_print_text(const struct check_args *a,
 		       a->target_mdevctl);
 		break;
 	}
-	for (i = 0; i < w->n; i++)
-		printf("warning: %s\n", w->text[i]);
+	for (i = 0; i < f->n; i++)
+		if (!apmig_code_is_problem(f->v[i].code))
+			printf("warning: %s\n", f->v[i].message);
 	for (i = 0; i < pr->changes.n; i++) {
 		const struct vfio_ap_mig_problem *p = &pr->changes.v[i];
 
@@ -230,12 +193,14 @@ static void check_print_text(const struct check_args *a,
 		printf("warning: guest-visible change %d (%s): %s\n", p->what,
 		       apmig_char_key(p->what), line);
 	}
-	if (!pr->refused.n) {
+	if (!nr) {
 		printf("verdict: compatible\n");
 		return;
 	}
-	printf("verdict: incompatible, %zu problem%s\n", pr->refused.n,
-	       pr->refused.n == 1 ? "" : "s");
+	printf("verdict: incompatible, %zu problem%s\n", nr, nr == 1 ? "" : "s");
+	for (i = 0; i < f->n; i++)
+		if (apmig_code_is_problem(f->v[i].code))
+			printf("  %s\n", f->v[i].message);
 	for (i = 0; i < pr->refused.n; i++) {
 		vfio_ap_mig_format_problem(&pr->refused.v[i], line, sizeof(line));
 		printf("  %s\n", line);
@@ -245,10 +210,11 @@ static void check_print_text(const struct check_args *a,
 static int check_print_json(const struct check_args *a,
 			    const struct vfio_ap_mig_config *cfg,
 			    bool has_guest, const struct apmig_host *tgt,
-			    const struct check_warnings *w,
+			    const struct apmig_findings *f,
 			    const char *dest, enum check_dest how,
 			    const struct check_problems *pr)
 {
+	bool ok = !pr->refused.n && !apmig_findings_problems(f);
 	struct json_object *obj = json_object_new_object();
 	struct json_object *src = json_object_new_object();
 	struct json_object *dst = json_object_new_object();
@@ -259,8 +225,8 @@ static int check_print_json(const struct check_args *a,
 	int ret;
 
 	json_object_object_add(obj, "verdict",
-			       json_object_new_string(pr->refused.n ?
-						      "incompatible" : "compatible"));
+			       json_object_new_string(ok ? "compatible" :
+						      "incompatible"));
 
 	json_object_object_add(src, "mdev", a->uuid && !a->source_stream ?
 			       json_object_new_string(a->uuid) : NULL);
@@ -283,14 +249,18 @@ static int check_print_json(const struct check_args *a,
 			       json_object_new_boolean(tgt->migratable));
 	json_object_object_add(obj, "target", dst);
 
+	for (i = 0; i < f->n; i++)
+		if (apmig_code_is_problem(f->v[i].code))
+			json_object_array_add(arr, apmig_json_finding_problem(&f->v[i]));
 	for (i = 0; i < pr->refused.n; i++)
 		json_object_array_add(arr, apmig_json_problem(&pr->refused.v[i]));
 	json_object_object_add(obj, "problems", arr);
 	for (i = 0; i < pr->changes.n; i++)
 		json_object_array_add(chg, apmig_json_problem(&pr->changes.v[i]));
 	json_object_object_add(obj, "changes", chg);
-	for (i = 0; i < w->n; i++)
-		json_object_array_add(warn, json_object_new_string(w->text[i]));
+	for (i = 0; i < f->n; i++)
+		if (!apmig_code_is_problem(f->v[i].code))
+			json_object_array_add(warn, apmig_json_finding_warning(&f->v[i]));
 	json_object_object_add(obj, "warnings", warn);
 
 	ret = apmig_json_print(stdout, obj);
@@ -370,7 +340,9 @@ static int cmd_check(int argc, char *argv[])
 {
 	struct check_args a = { 0 };
 	struct check_problems pr = { 0 };
-	struct check_warnings warn = { 0 };
+	struct apmig_findings find = { 0 };
+	struct apmig_host *src_host;
+	struct apmig_mdev *src_mdev;
 	struct apmig_mdevctl_def def;
 	struct vfio_ap_mig_config cfg;
 	struct vfio_ap_mig_target tgt;
@@ -385,9 +357,10 @@ static int cmd_check(int argc, char *argv[])
 		return ret;
 
 	memset(&cfg, 0, sizeof(cfg));
-	ret = check_load_source(&a, &cfg, &has_guest);
+	ret = check_load_source(&a, &cfg, &src_host, &src_mdev);
 	if (ret)
-		return ret;
+		goto out_free_cfg;
+	has_guest = src_mdev && src_mdev->has_guest;
 	ret = check_load_target(&a, &def, &host, &dest, &how);
 	if (ret)
 		goto out_free_cfg;
@@ -402,19 +375,23 @@ static int cmd_check(int argc, char *argv[])
 		ret = apmig_fail("check", "out of memory");
 		goto out_free_host;
 	}
-	check_warnings(host, dest, &warn);
+	apmig_findings_hosts(&find, src_host, src_mdev, host,
+			     how == CHECK_DEST_ABSENT ? NULL :
+			     apmig_host_mdev(host, dest), dest);
 	if (a.json) {
-		if (check_print_json(&a, &cfg, has_guest, host, &warn, dest, how, &pr)) {
+		if (check_print_json(&a, &cfg, has_guest, host, &find, dest, how, &pr)) {
 			ret = apmig_fail("check", "cannot write the output");
 			goto out_free_host;
 		}
 	} else {
-		check_print_text(&a, &cfg, has_guest, &warn, dest, how, &pr);
+		check_print_text(&a, &cfg, has_guest, &find, dest, how, &pr);
 	}
-	ret = pr.refused.n ? APMIG_EXIT_REFUSED : APMIG_EXIT_OK;
+	ret = pr.refused.n || apmig_findings_problems(&find) ?
+	      APMIG_EXIT_REFUSED : APMIG_EXIT_OK;
 out_free_host:
 	apmig_host_free(host);
 out_free_cfg:
+	apmig_host_free(src_host);
 	free(pr.refused.v);
 	free(pr.changes.v);
 	vfio_ap_mig_config_free(&cfg);
@@ -436,7 +413,9 @@ const struct apmig_cmd apmig_cmd_check = {
 	"mdev: every queue or control domain it lacks or has in excess is a\n"
 	"problem. Every problem is listed with its APQN or control domain, the\n"
 	"characteristic and both values; a guest-visible change (newer AP type,\n"
-	"class change) is a warning.\n"
+	"class change) is a warning. A vfio_ap without 'migratable' on either\n"
+	"host, a destination mdev that is absent or in use by a running guest,\n"
+	"and a Secure Execution source are problems too (codes 100 and up).\n"
 	"Exit status: 0 compatible, 1 incompatible, 2 error.\n"
 	"\n"
 	"Options:\n"

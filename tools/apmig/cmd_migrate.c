@@ -22,6 +22,7 @@
 #include "vfio_ap_mig_rules.h"
 #include "vfio_ap_mig_stream.h"
 
+#include "apmig_findings.h"
 #include "apmig_host.h"
 #include "apmig_mdevctl.h"
 #include "apmig_output.h"
@@ -57,7 +58,51 @@ struct migrate_run {
 	struct ap_matrix dst_guest;	/* ... and after (never written) */
 	struct sim_vmm_result res;
 	struct migrate_log log;
+	struct apmig_findings find;	/* what explains a refusal */
 };
+
+/* How the simulated VMMs fail for each of the tool's problem codes. */
+static const struct {
+	int code;
+	enum sim_side side;
+	int err;
+} migrate_explains[] = {
+	{ APMIG_CODE_NOT_MIGRATABLE, SIM_DST, -ENOTTY },
+	{ APMIG_CODE_SOURCE_NOT_MIGRATABLE, SIM_SRC, -ENOTTY },
+	{ APMIG_CODE_MDEV_IN_USE, SIM_DST, -EBUSY },
+	{ APMIG_CODE_SE_GUEST, SIM_SRC, -EPERM },
+};
+
+/*
+ * The tool's problems the hosts show, kept only if one of them is how the
+ * simulated run failed: then they are the refusal's reasons, as `apmig
+ * check` lists them.
+ */
+static void migrate_explain(struct migrate_run *r)
+{
+	/* the trees the hosts were built from; only read here */
+	struct apmig_host *src = (struct apmig_host *)sim_host_tree(r->src_host);
+	struct apmig_host *dst = (struct apmig_host *)sim_host_tree(r->dst_host);
+	struct apmig_findings all = { 0 };
+	bool explained = false;
+	size_t i, k;
+
+	if (!r->res.status)
+		return;
+	apmig_findings_hosts(&all, src, apmig_host_mdev(src, r->a->uuid), dst,
+			     apmig_host_mdev(dst, r->dst_uuid), r->dst_uuid);
+	for (i = 0; i < all.n; i++)
+		for (k = 0; k < sizeof(migrate_explains) / sizeof(migrate_explains[0]); k++)
+			if (all.v[i].code == migrate_explains[k].code &&
+			    r->res.failed_side == migrate_explains[k].side &&
+			    r->res.status == migrate_explains[k].err)
+				explained = true;
+	if (!explained)
+		return;
+	for (i = 0; i < all.n; i++)
+		if (apmig_code_is_problem(all.v[i].code))
+			r->find.v[r->find.n++] = all.v[i];
+}
 
 /* "ids a,b,c" of a bitmap into @buf, "none" when empty. */
 static char *migrate_ids(const unsigned long *map, int digits, char *buf,
@@ -259,9 +304,13 @@ static void migrate_print_problems(FILE *out, const struct migrate_run *r,
 	size_t n = sim_mdev_problems(r->dst, &p), i, k = migrate_count(r, changes);
 	char line[256];
 
+	if (!changes)
+		k += r->find.n;
 	if (!k)
 		return;
 	fprintf(out, "%s: %zu\n", changes ? "guest-visible changes" : "problems", k);
+	for (i = 0; !changes && i < r->find.n; i++)
+		fprintf(out, "  %s\n", r->find.v[i].message);
 	for (i = 0; i < n; i++) {
 		if (p[i].change != changes)
 			continue;
@@ -316,7 +365,7 @@ static void migrate_print_text(FILE *out, struct migrate_run *r)
 	fprintf(out, "verdict: refused\nreason: %s\n", res->why);
 	migrate_print_problems(out, r, false);
 	migrate_print_problems(out, r, true);
-	if (!migrate_count(r, false)) {
+	if (!migrate_count(r, false) && !r->find.n) {
 		for (i = 0; i < r->log.n; i++)
 			fprintf(out, "  kernel: %s\n", migrate_chomp(r->log.line[i]));
 	}
@@ -462,6 +511,8 @@ static int migrate_print_json(FILE *out, struct migrate_run *r)
 
 	arr = json_object_new_array();
 	chg = json_object_new_array();
+	for (i = 0; i < r->find.n; i++)
+		json_object_array_add(arr, apmig_json_finding_problem(&r->find.v[i]));
 	n = sim_mdev_problems(r->dst, &p);
 	for (i = 0; i < n; i++)
 		json_object_array_add(p[i].change ? chg : arr,
@@ -518,6 +569,7 @@ int apmig_migrate_run(const struct apmig_migrate_args *a, FILE *out)
 		goto out_free;
 	}
 	sim_mdev_get(r->dst, NULL, &r->dst_guest);
+	migrate_explain(r);
 
 	if (a->json) {
 		if (migrate_print_json(out, r))
