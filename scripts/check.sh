@@ -36,7 +36,7 @@ if [ $userspace_only = 0 ]; then
 	stage kernel bash scripts/kernel-check.sh
 	# apmig fsm path against the real vfio_mig_get_next_state() tables.
 	stage fsm-vs-kernel python3 tests/fsm/compare-kernel.py build-asan/apmig \
-		"${APMIG_KERNEL_CACHE:-/var/cache/apmig-kernel}/pristine"
+		"${APMIG_KERNEL_CACHE:-/var/cache/apmig-kernel}/linux"
 fi
 
 echo "=== summary"

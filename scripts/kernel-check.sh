@@ -1,19 +1,30 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# `make kernel-check`: the three kernel gates of the vfio_ap migration driver
-# against Debian's linux-source-6.12, cross-built for s390x:
-#   checkpatch --strict over our new files and every patch of the series,
-#   a W=1 + sparse (C=1) build of drivers/s390/crypto with no warning from
-#   our files, and the KUnit suites run by kunit.py in qemu-system-s390x.
+# `make kernel-check`: the gates of the vfio_ap live migration series on
+# Linux 7.3 (Debian's linux-source-7.3), cross-built for s390x:
 #
-# Cache (${APMIG_KERNEL_CACHE:-/var/cache/apmig-kernel}):
-#   pristine/      the unpacked source, never written after unpacking
-#   work/          hard-linked copy of pristine; every file we change in it is
-#                  first replaced by a real copy (rm, then cp: never through
-#                  a link)
-#   build/, kunit/ O= directories, kept so that warm runs are incremental
-#   stage/         the series is applied here every run, with quilt, to fresh
-#                  copies of the files it touches
+#   series      scripts/series.sh generates the mailable series, which
+#               `git am` applies to a fresh branch of the pristine tree
+#   bisect      drivers/s390/crypto/ builds after every patch, W=1 and
+#               sparse (C=1), with no warning from our files; olddefconfig
+#               with KUNIT=m makes the tests a module of their own
+#   checkpatch  --strict on every generated patch: no error, warning, check
+#   kernel-doc  -Wall on our new files: no warning
+#   coccicheck  `make coccicheck MODE=report M=drivers/s390/crypto`: no
+#               report on our new .c files
+#   kunit       kunit.py in qemu-system-s390x with the series' own
+#               drivers/s390/crypto/.kunitconfig and kernel/kunitconfig
+#   kunit-debug the same with kernel/kunitconfig.debug added (lockdep,
+#               KASAN, ...); a splat in the kernel log fails either run
+#
+# Cache (${APMIG_KERNEL_CACHE:-/var/cache/apmig-kernel}), kept between runs:
+#   linux/                 git tree of the pristine source (kernel-source.sh)
+#   series/                the series as generated for this check
+#   build/                 O= dir of the bisect build (incremental)
+#   kunit/, kunit-debug/   kunit.py build dirs (incremental)
+#   config-check/          O= dir of the olddefconfig check
+#   checkpatch/, cocci/    verdicts by content hash
+#   logs/                  this run's logs
 #
 # Each gate adds "RESULT <name> <passed> <failed>" to $APMIG_RESULTS (when
 # set) and to stdout. Exit 0 when every gate passed, 1 when one failed,
@@ -24,24 +35,27 @@ set -o pipefail
 cd "$(dirname "$0")/.." || exit 2
 REPO=$(pwd)
 CACHE=${APMIG_KERNEL_CACHE:-/var/cache/apmig-kernel}
-TARBALL=/usr/src/linux-source-6.12.tar.xz
+TREE=$CACHE/linux
+SERIES_OUT=$CACHE/series
+BUILD=$CACHE/build
+CONFIG_CHECK=$CACHE/config-check
+LOGS=$CACHE/logs
+CRYPTO=drivers/s390/crypto
+# The tests' configuration is the one the series ships; the gate adds its
+# own to make the kernel smaller (and to debug it).
+KUNITCONFIG_TESTS=$TREE/$CRYPTO/.kunitconfig
+KUNITCONFIG=$REPO/kernel/kunitconfig
+KUNITCONFIG_DEBUG=$REPO/kernel/kunitconfig.debug
+JOBS=${APMIG_JOBS:-$(nproc)}
 ARCH=s390
 CROSS_COMPILE=s390x-linux-gnu-
-JOBS=${APMIG_JOBS:-$(nproc)}
-PATCHES=$REPO/kernel/patches
-KUNITCONFIG=$REPO/kernel/kunitconfig
-NEWDIR=drivers/s390/crypto
 export ARCH CROSS_COMPILE
 export LC_ALL=C
-
-PRISTINE=$CACHE/pristine
-WORK=$CACHE/work
-STAGE=$CACHE/stage
-BUILD=$CACHE/build
-KUNIT=$CACHE/kunit
-LOGS=$CACHE/logs
+# kunit.py and kernel-doc would leave __pycache__ in the source tree.
+export PYTHONDONTWRITEBYTECODE=1
 
 failed=0
+run_start=$(date +%s.%N)
 
 die() {
 	echo "kernel-check: $*" >&2
@@ -64,188 +78,282 @@ step_end() {
 		'BEGIN { printf "--- %s: %.1f s\n", n, e - s }'
 }
 
-# The patches of the series, in order (comments and blank lines skipped).
-series_patches() {
-	[ -f "$PATCHES/series" ] || return 0
-	sed -e 's/#.*//' "$PATCHES/series" | awk 'NF { print $1 }'
-}
-
-# The files a patch touches (its -p1 paths; a new file counts).
-patch_files() {
-	awk '
-	/^--- / { old = $2; next }
-	/^\+\+\+ / {
-		f = $2
-		if (f == "/dev/null")
-			f = old
-		sub(/^[^\/]*\//, "", f)
-		print f
-	}' "$1"
-}
-
-# The repository's new kernel files, relative to the kernel tree.
-new_files() {
-	(cd "$REPO/kernel" && {
-		ls $NEWDIR/*.[ch] 2>/dev/null
-		[ -d Documentation ] && find Documentation -type f
-	}) | sort
-}
-
-# Replace dst by a real copy of src unless it already is one with the same
-# content. Removing first means a hard link to pristine is never written.
-install_file() {
-	local src=$1 dst=$2
-	if [ -f "$dst" ] && [ "$(stat -c %h "$dst")" = 1 ] &&
-	   cmp -s "$src" "$dst"; then
-		return 0
-	fi
-	mkdir -p "$(dirname "$dst")"
-	rm -f "$dst"
-	cp "$src" "$dst"
+list() {
+	sed -e 's/#.*//' "$1" | awk 'NF { print $1 }'
 }
 
 # ---------------------------------------------------------------- deps
 t=$(now)
 echo "=== kernel-check: dependencies"
 sh scripts/install-deps.sh kernel || exit 2
-[ -f "$TARBALL" ] || die "$TARBALL missing (Debian package linux-source-6.12)"
 step_end dependencies "$t"
 
-mkdir -p "$CACHE" || die "cannot create $CACHE"
+mkdir -p "$CACHE" "$LOGS" || die "cannot create $CACHE"
 exec 9>"$CACHE/lock"
 flock 9 || die "cannot lock $CACHE"
+export APMIG_KERNEL_LOCKED=1
+rm -f "$LOGS"/*.log
 
-# ---------------------------------------------------------------- tree
+# ---------------------------------------------------------------- source
 t=$(now)
-echo "=== kernel-check: source tree in $CACHE"
-version=$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null)
-stamp="linux-source-6.12 $version $(stat -c '%s %Y' "$TARBALL")"
-if [ "$(cat "$CACHE/pristine.stamp" 2>/dev/null)" != "$stamp" ]; then
-	echo "unpacking $TARBALL ($version)"
-	rm -rf "$PRISTINE" "$WORK" "$BUILD" "$KUNIT" "$CACHE/work.files" \
-		"$CACHE/pristine.stamp"
-	mkdir -p "$PRISTINE.tmp" &&
-	tar -xJf "$TARBALL" -C "$PRISTINE.tmp" --strip-components=1 &&
-	mv "$PRISTINE.tmp" "$PRISTINE" || die "cannot unpack $TARBALL"
-	echo "$stamp" >"$CACHE/pristine.stamp"
-fi
-if [ ! -f "$WORK/Makefile" ]; then
-	rm -rf "$WORK" "$CACHE/work.files"
-	cp -al "$PRISTINE" "$WORK.tmp" && mv "$WORK.tmp" "$WORK" ||
-		die "cannot create the work tree"
-fi
-step_end "source tree" "$t"
+echo "=== kernel-check: Linux source"
+bash scripts/kernel-source.sh || exit 2
+step_end source "$t"
 
 # ---------------------------------------------------------------- series
 t=$(now)
-echo "=== kernel-check: apply kernel/patches/series"
-rm -rf "$STAGE"
-mkdir -p "$STAGE" "$LOGS"
-touched=$(for p in $(series_patches); do
-	[ -f "$PATCHES/$p" ] && patch_files "$PATCHES/$p"
-done | sort -u)
-for f in $touched; do
-	if [ -f "$PRISTINE/$f" ]; then
-		mkdir -p "$STAGE/$(dirname "$f")"
-		cp "$PRISTINE/$f" "$STAGE/$f"
-	fi
-done
-applied=0
-series_ok=1
-if [ -n "$(series_patches)" ]; then
-	if (cd "$STAGE" && QUILT_PATCHES=$PATCHES QUILT_PC=.pc \
-	    quilt --quiltrc=/dev/null push -a --fuzz=0) >"$LOGS/quilt.log" 2>&1; then
-		applied=$(series_patches | wc -l)
-	else
-		series_ok=0
-		cat "$LOGS/quilt.log"
-		applied=$(cd "$STAGE" && QUILT_PATCHES=$PATCHES QUILT_PC=.pc \
-			quilt --quiltrc=/dev/null applied 2>/dev/null | wc -l)
-	fi
+echo "=== kernel-check: generate the series (scripts/series.sh)"
+signoff=1
+if [ -z "$(git config user.name)" ] || [ -z "$(git config user.email)" ]; then
+	signoff=0
+	echo "kernel-check: no git identity (user.name, user.email): the series" \
+		"is generated without Signed-off-by and checkpatch runs with" \
+		"--no-signoff; \`make series\` needs the identity"
+	# The throwaway commits of git am need a committer.
+	export GIT_AUTHOR_NAME=kernel-check GIT_AUTHOR_EMAIL=kernel-check@invalid
+	export GIT_COMMITTER_NAME=kernel-check GIT_COMMITTER_EMAIL=kernel-check@invalid
 fi
-echo "applied $applied patch(es), touching: $(echo $touched)"
-result kernel-series "$applied" $((1 - series_ok))
-[ $series_ok = 1 ] || { echo "kernel-check: the series does not apply" >&2; exit 1; }
+if [ $signoff = 1 ]; then
+	bash scripts/series.sh --out "$SERIES_OUT"
+else
+	bash scripts/series.sh --no-signoff --out "$SERIES_OUT"
+fi
+rc=$?
+if [ $rc -ne 0 ]; then
+	result kernel-series 0 1
+	exit $rc
+fi
+mapfile -t patches < <(ls "$SERIES_OUT"/[0-9]*.patch | grep -v '/0000-cover-letter')
+N=${#patches[@]}
 
-# Bring the work tree to: pristine + series + our new files. A file we
-# changed in an earlier run but no longer change goes back to pristine,
-# as a real copy with a new time stamp so that make rebuilds it.
-new=$(new_files)
-wanted=$(printf '%s\n' $touched $new | sort -u)
-touch "$CACHE/work.files"
-old=$(cat "$CACHE/work.files")
-# Record both lists first: an interrupted run still knows what it changed.
-printf '%s\n' $old $wanted | sort -u >"$CACHE/work.files"
-for f in $(comm -23 <(echo "$old") <(echo "$wanted")); do
-	rm -f "$WORK/$f"
-	[ -f "$PRISTINE/$f" ] && cp "$PRISTINE/$f" "$WORK/$f"
+echo "--- git am onto a fresh branch of the pristine tree"
+cd "$TREE" || die "no $TREE"
+git checkout -q -f -B apmig-check pristine && git clean -q -f -d -x ||
+	die "cannot reset $TREE"
+applied=0
+for p in "${patches[@]}"; do
+	if ! git am -q "$p" >"$LOGS/am.log" 2>&1; then
+		sed 's/^/    /' "$LOGS/am.log"
+		git am --abort >/dev/null 2>&1
+		echo "kernel-check: ${p##*/} does not apply"
+		break
+	fi
+	applied=$((applied + 1))
 done
-for f in $touched; do
-	if [ -f "$STAGE/$f" ]; then
-		install_file "$STAGE/$f" "$WORK/$f"
+cd "$REPO" || exit 2
+echo "applied $applied/$N patch(es) with git am"
+result kernel-series "$applied" $((applied < N))
+[ $applied = "$N" ] || exit 1
+mapfile -t commits < <(git -C "$TREE" rev-list --reverse pristine..apmig-check)
+step_end series "$t"
+
+# Our files: what the series adds, and the upstream files it changes.
+new=$(for p in $(list "$REPO/kernel/series/series"); do
+	f=$REPO/kernel/series/$p.files
+	[ -f "$f" ] && list "$f"
+done)
+new_c=$(echo "$new" | grep -E '^drivers/.*\.c$')
+new_ch=$(echo "$new" | grep -E '^drivers/.*\.[ch]$')
+ours=$(printf '%s\n' $new_ch $CRYPTO/vfio_ap_ops.c $CRYPTO/vfio_ap_drv.c \
+	$CRYPTO/vfio_ap_private.h | sed 's|.*/||' | sort -u)
+ours_re="(^|/)($(echo "$ours" | sed 's/\./\\./g' | paste -sd'|')):[0-9]+(:[0-9]+)?: ?(warning|error)"
+
+# ---------------------------------------------------------------- config
+t=$(now)
+echo "=== kernel-check: olddefconfig with KUNIT=m, KUNIT_ALL_TESTS=m"
+# The tests' .kunitconfig as modules: the test option is left to its
+# default (KUNIT_ALL_TESTS), which must make it a module of its own.
+fragment=$(
+	echo "CONFIG_MODULES=y"
+	echo "CONFIG_KUNIT=m"
+	echo "CONFIG_KUNIT_ALL_TESTS=m"
+	grep -vE '^(# )?CONFIG_(MODULES|KUNIT|VFIO_AP_MIGRATION_KUNIT_TEST)[= ]' \
+		"$KUNITCONFIG_TESTS" | sed 's/^\(CONFIG_VFIO_AP\)=y/\1=m/'
+)
+mkdir -p "$CONFIG_CHECK"
+echo "$fragment" >"$CONFIG_CHECK/.config"
+config_ok=1
+make -C "$TREE" O="$CONFIG_CHECK" olddefconfig >"$LOGS/config.log" 2>&1 || {
+	sed 's/^/    /' "$LOGS/config.log"
+	config_ok=0
+}
+while read -r line; do
+	case "$line" in
+	CONFIG_*=*)
+		grep -qxF "$line" "$CONFIG_CHECK/.config" || {
+			echo "kernel-check: $line lost by olddefconfig (dependencies?)"
+			config_ok=0
+		} ;;
+	esac
+done <<<"$fragment"
+got=$(grep -E '^CONFIG_VFIO_AP_MIGRATION_KUNIT_TEST=' "$CONFIG_CHECK/.config")
+echo "olddefconfig gives: ${got:-CONFIG_VFIO_AP_MIGRATION_KUNIT_TEST unset}"
+[ "$got" = CONFIG_VFIO_AP_MIGRATION_KUNIT_TEST=m ] || config_ok=0
+grep -E ':[0-9]+:warning:' "$LOGS/config.log" | sed 's/^/    /'
+grep -qE 'arch/s390/Kconfig:[0-9]+:warning:' "$LOGS/config.log" && config_ok=0
+result kunit-config "$config_ok" $((1 - config_ok))
+step_end config "$t"
+
+# ---------------------------------------------------------------- bisect
+t=$(now)
+echo "=== kernel-check: $CRYPTO/ after every patch, ARCH=$ARCH W=1 C=1 (sparse), vfio_ap and its tests as modules"
+SPARSE=$(bash scripts/kernel-sparse.sh "$TREE") || exit 2
+echo "sparse: $SPARSE ($("$SPARSE" --version))"
+mkdir -p "$BUILD"
+# The build keeps the checked configuration; before the patch that adds
+# the test option, syncconfig drops it, and gives it its default again
+# (KUNIT_ALL_TESTS=m) when the option appears.
+if ! cmp -s "$CONFIG_CHECK/.config" "$BUILD/config.used" ||
+   [ ! -f "$BUILD/.config" ]; then
+	cp "$CONFIG_CHECK/.config" "$BUILD/.config" &&
+		cp "$CONFIG_CHECK/.config" "$BUILD/config.used"
+fi
+built=0
+k=0
+for c in "${commits[@]}"; do
+	k=$((k + 1))
+	ts=$(now)
+	subject=$(git -C "$TREE" log -1 --format=%s "$c")
+	git -C "$TREE" checkout -q "$c" || die "cannot check out $c"
+	log=$LOGS/build-$k.log
+	make_ok=1
+	# Our objects are compiled at every step, so that each step shows every
+	# warning of our files, not only those of the files it changed.
+	rm -f "$BUILD/$CRYPTO"/vfio_ap*.o
+	# -k: one broken file does not hide the warnings of the others.
+	# </dev/null: a new Kconfig option takes its default.
+	make -C "$TREE" O="$BUILD" -k -j"$JOBS" W=1 C=1 CHECK="$SPARSE" \
+		"$CRYPTO/" </dev/null >"$log" 2>&1 || make_ok=0
+	warnings=$(grep -E "$ours_re" "$log" | sort -u)
+	kconfig=$(grep -E 'Kconfig:[0-9]+:warning' "$log" | sort -u)
+	others=$(grep -E ':[0-9]+(:[0-9]+)?: warning' "$log" | grep -vcE "$ours_re")
+	compiled=$(grep -cE '^  CC \[M\] ' "$log")
+	checked=$(grep -cE '^  CHECK ' "$log")
+	# kbuild drops C=1, with a warning only, when sparse is too old.
+	nosparse=$(grep -m1 'specified, but .* not available' "$log")
+	if [ $make_ok = 1 ] && [ -z "$warnings$kconfig$nosparse" ]; then
+		built=$((built + 1))
+		verdict=ok
 	else
-		rm -f "$WORK/$f"
+		verdict=FAILED
+	fi
+	awk -v k=$k -v n=$N -v s="$subject" -v v=$verdict -v c=$compiled \
+	    -v ch=$checked -v o="$others" -v t0="$ts" -v t1="$(now)" \
+	    'BEGIN { printf "[%d/%d] %-64s %s (%d compiled, %d sparse-checked, %d upstream warnings; %.0f s)\n",
+		     k, n, s, v, c, ch, o, t1 - t0 }'
+	[ -n "$nosparse" ] && echo "    $nosparse"
+	[ -n "$warnings$kconfig" ] && printf '%s\n' $'    warnings and errors in our files:' \
+		"$(printf '%s\n' "$warnings" "$kconfig" | sed '/^$/d; s/^/      /')"
+	if [ $make_ok = 0 ]; then
+		errors=$(grep -E ': (fatal )?error:|\*\*\* [^[]|undefined!' "$log" |
+			grep -v 'Waiting for unfinished jobs' | grep -vxF -e "$warnings")
+		if [ -n "$errors" ]; then
+			echo "    the build failed:"
+			echo "$errors" | head -n 20 | sed 's/^/      /'
+		elif [ -z "$warnings" ]; then
+			echo "    the build failed; its log ends:"
+			tail -n 20 "$log" | sed 's/^/      /'
+		fi
 	fi
 done
-for f in $new; do
-	install_file "$REPO/kernel/$f" "$WORK/$f"
-done
-echo "$wanted" | sed '/^$/d' >"$CACHE/work.files"
-echo "copied $(echo "$new" | sed '/^$/d' | wc -l) new file(s) into the work tree"
-step_end series "$t"
+echo "bisect: $built/$N patches build"
+result kernel-bisect "$built" $((N - built))
+
+# The tests are a module of their own: vfio_ap.o carries no test suite.
+mod_ok=1
+objdump=${CROSS_COMPILE}objdump
+has_suites() {
+	[ -f "$1" ] && $objdump -h "$1" | grep -q '\.kunit_test_suites'
+}
+modinfo() {
+	${CROSS_COMPILE}objcopy -O binary --only-section=.modinfo "$1" /dev/stdout 2>/dev/null |
+		tr '\0' '\n'
+}
+grep -qx 'CONFIG_VFIO_AP=m' "$BUILD/.config" &&
+	grep -qx 'CONFIG_VFIO_AP_MIGRATION_KUNIT_TEST=m' "$BUILD/.config" || {
+	echo "kernel-check: the build config lost VFIO_AP=m or VFIO_AP_MIGRATION_KUNIT_TEST=m"
+	mod_ok=0
+}
+if has_suites "$BUILD/$CRYPTO/vfio_ap.o"; then
+	echo "kernel-check: vfio_ap.o contains KUnit suites"
+	mod_ok=0
+fi
+kmod=$BUILD/$CRYPTO/vfio_ap_mig_kunit.o
+if ! has_suites "$kmod"; then
+	echo "kernel-check: no vfio_ap_mig_kunit.o with KUnit suites"
+	mod_ok=0
+else
+	for want in license= description= import_ns=EXPORTED_FOR_KUNIT_TESTING; do
+		modinfo "$kmod" | grep -q "^$want" || {
+			echo "kernel-check: vfio_ap_mig_kunit.o: no $want in .modinfo"
+			mod_ok=0
+		}
+	done
+fi
+[ $mod_ok = 1 ] && echo "vfio_ap.o has no KUnit suite; vfio_ap_mig_kunit.o has them"
+result kunit-module "$mod_ok" $((1 - mod_ok))
+step_end bisect "$t"
+
+# From here on the tree is the whole series.
+git -C "$TREE" checkout -q apmig-check || die "cannot check out apmig-check"
 
 # ---------------------------------------------------------------- checkpatch
 t=$(now)
-echo "=== kernel-check: checkpatch --strict"
+cp_args=(--strict --color=never)
+[ $signoff = 1 ] || cp_args+=(--no-signoff)
+# checkpatch asks "does MAINTAINERS need updating?" for every new file
+# unless the patch touches MAINTAINERS. Answer it here instead: when every
+# new file already has the vfio-ap maintainers, the question is moot.
+unlisted=$(cd "$TREE" && for f in $new; do
+	perl scripts/get_maintainer.pl --no-git --no-git-fallback --no-email \
+		--no-l --no-r --no-m --subsystem --no-status -f "$f" 2>/dev/null |
+		grep -qx 'S390 VFIO-AP DRIVER' || echo "$f"
+done)
+if [ -z "$unlisted" ]; then
+	cp_args+=(--ignore FILE_PATH_CHANGES)
+	echo "every new file is under S390 VFIO-AP DRIVER in MAINTAINERS" \
+		"(get_maintainer.pl): FILE_PATH_CHANGES ignored"
+else
+	echo "not under S390 VFIO-AP DRIVER in MAINTAINERS:" $unlisted
+fi
+echo "=== kernel-check: checkpatch ${cp_args[*]}"
+mkdir -p "$CACHE/checkpatch" "$LOGS/checkpatch"
+find "$CACHE/checkpatch" -type f -mtime +30 -delete
 cp_ok=0
 cp_bad=0
-# One checkpatch per file, $JOBS at a time; reported in order below.
-rm -rf "$LOGS/checkpatch"
-mkdir -p "$LOGS/checkpatch" "$CACHE/checkpatch"
-find "$CACHE/checkpatch" -type f -mtime +30 -delete
-n=0
-checks=()
-for f in $new $(series_patches | sed 's|^|patches/|'); do
-	n=$((n + 1))
-	checks+=("$f")
-	case "$f" in
-	patches/*) src=$PATCHES/${f#patches/}; args=("$src") ;;
-	*) src=$WORK/$f; args=(-f "$f") ;;
-	esac
-	# checkpatch's verdict depends only on the checkpatch of this source
-	# tree, the name and the text it reads: reuse an earlier run's output.
-	key=$({ cat "$CACHE/pristine.stamp"; echo "$f"; cat "$src"; } |
+k=0
+for p in "${patches[@]}"; do
+	k=$((k + 1))
+	# The verdict depends on checkpatch, its arguments and the patch; the
+	# commit id and the date change every run and are left out.
+	key=$({ cat "$CACHE/linux.version"; echo "${cp_args[*]}"
+		grep -vE '^(From [0-9a-f]{40} |Date: )' "$p"; } |
 		sha256sum | cut -c1-32)
+	out=$LOGS/checkpatch/$k
 	if [ -f "$CACHE/checkpatch/$key" ]; then
-		cp "$CACHE/checkpatch/$key" "$LOGS/checkpatch/$n"
+		cp "$CACHE/checkpatch/$key" "$out"
 		continue
 	fi
 	while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do
 		wait -n
 	done
 	(
-		out=$LOGS/checkpatch/$n
-		cd "$WORK" &&
-		perl scripts/checkpatch.pl --strict --color=never "${args[@]}" \
-			>"$out" 2>&1
-		# A finding makes checkpatch fail: keep any output with a total.
-		if grep -q '^total: ' "$out"; then
-			cp "$out" "$CACHE/checkpatch/$key"
-		fi
+		cd "$TREE" &&
+		perl scripts/checkpatch.pl "${cp_args[@]}" "$p" >"$out" 2>&1
+		grep -q '^total: ' "$out" && cp "$out" "$CACHE/checkpatch/$key"
 	) &
 done
 wait
-n=0
-for what in "${checks[@]}"; do
-	n=$((n + 1))
-	out=$LOGS/checkpatch/$n
+k=0
+for p in "${patches[@]}"; do
+	k=$((k + 1))
+	out=$LOGS/checkpatch/$k
 	total=$(grep -E '^total: [0-9]+ errors, [0-9]+ warnings' "$out" | tail -n 1)
-	printf '%-48s %s\n' "$what" "${total:-no total line}"
+	printf '%-70s %s\n' "${p##*/}" "${total:-no total line}"
 	if echo "$total" | grep -qE '^total: 0 errors, 0 warnings, 0 checks'; then
 		cp_ok=$((cp_ok + 1))
 	else
 		cp_bad=$((cp_bad + 1))
-		# The messages, without checkpatch's closing advice.
 		awk '/^(ERROR|WARNING|CHECK):/ { on = 1 } /^total:/ { exit } on' \
 			"$out" | sed '/^$/d; s/^/    /'
 	fi
@@ -253,97 +361,96 @@ done
 result checkpatch "$cp_ok" "$cp_bad"
 step_end checkpatch "$t"
 
-# ---------------------------------------------------------------- build
+# ---------------------------------------------------------------- kernel-doc
 t=$(now)
-echo "=== kernel-check: $NEWDIR, ARCH=$ARCH W=1 C=1 (sparse), vfio_ap as a module"
-# The KUnit configuration with vfio_ap (and its tests) as a module: the
-# gate also proves the module build.
-mkdir -p "$BUILD"
-{
-	echo "CONFIG_MODULES=y"
-	sed -e '/CONFIG_MODULES[ =]/d' -e 's/^\(CONFIG_VFIO_AP\)=y/\1=m/' \
-		"$KUNITCONFIG"
-} >"$BUILD/fragment.config"
-build_ok=1
-if ! cmp -s "$BUILD/fragment.config" "$BUILD/fragment.used" ||
-   [ ! -f "$BUILD/.config" ]; then
-	cp "$BUILD/fragment.config" "$BUILD/.config"
-	if ! make -C "$WORK" O="$BUILD" olddefconfig >"$LOGS/build-config.log" 2>&1; then
-		cat "$LOGS/build-config.log"
-		build_ok=0
+echo "=== kernel-check: scripts/kernel-doc -Wall -none"
+kd_ok=0
+kd_bad=0
+for f in $new_ch; do
+	out=$( (cd "$TREE" && scripts/kernel-doc -Wall -none "$f") 2>&1)
+	n=$(echo "$out" | grep -cE 'warning|error')
+	if [ "$n" = 0 ]; then
+		kd_ok=$((kd_ok + 1))
+	else
+		kd_bad=$((kd_bad + 1))
+		# kernel-doc may report a finding twice.
+		echo "$out" | awk '!seen[$0]++' | sed 's/^/    /'
 	fi
-	# Every line of the fragment must have survived olddefconfig.
-	while read -r line; do
-		case "$line" in
-		CONFIG_*=*)
-			grep -qxF "$line" "$BUILD/.config" || {
-				echo "kernel-check: $line not in the build config (dependencies?)"
-				build_ok=0
-			} ;;
-		esac
-	done <"$BUILD/fragment.config"
-	[ $build_ok = 1 ] && cp "$BUILD/fragment.config" "$BUILD/fragment.used"
+done
+echo "kernel-doc: $kd_bad of $((kd_ok + kd_bad)) files with warnings"
+result kernel-doc "$kd_ok" "$kd_bad"
+step_end kernel-doc "$t"
+
+# ---------------------------------------------------------------- coccicheck
+t=$(now)
+spatch_version=$(spatch --version 2>/dev/null | awk 'NR == 1 { print $3 }')
+echo "=== kernel-check: make coccicheck MODE=report M=$CRYPTO (spatch $spatch_version)"
+# About a minute for the directory on 2 cores; the report depends only on
+# coccinelle, the scripts and the directory's sources: reuse it while
+# they are unchanged.
+mkdir -p "$CACHE/cocci"
+find "$CACHE/cocci" -type f -mtime +30 -delete
+key=$({ cat "$CACHE/linux.version"; echo "$spatch_version"
+	cd "$TREE" && find "$CRYPTO" -maxdepth 1 -name '*.[ch]' | sort |
+		xargs cat; } | sha256sum | cut -c1-32)
+cc_log=$LOGS/coccicheck.log
+if [ -f "$CACHE/cocci/$key" ]; then
+	cp "$CACHE/cocci/$key" "$cc_log"
+	echo "(unchanged sources: the report of an earlier run)"
+elif make -C "$TREE" coccicheck MODE=report M="$CRYPTO" J="$JOBS" \
+	 >"$cc_log" 2>&1; then
+	cp "$cc_log" "$CACHE/cocci/$key"
+else
+	tail -n 20 "$cc_log" | sed 's/^/    /'
+	echo "kernel-check: make coccicheck failed"
+	echo "coccicheck-failed" >>"$cc_log"
 fi
-# Our objects are always recompiled so that their warnings show every run.
-rm -f "$BUILD/$NEWDIR"/vfio_ap*.o
-ours=$(printf '%s\n' $new $touched vfio_ap_ops.c vfio_ap_drv.c vfio_ap_private.h |
-	grep -E '\.[ch]$' | sed 's|.*/||' | sort -u)
-if [ $build_ok = 1 ]; then
-	make_ok=1
-	# -k: one broken file does not hide the warnings of the others.
-	make -C "$WORK" O="$BUILD" -k -j"$JOBS" W=1 C=1 "$NEWDIR/" \
-		>"$LOGS/build.log" 2>&1 || make_ok=0
-	# "<path>/<file>:<line>[:<col>]: warning|error: ..." from gcc or sparse.
-	pattern=$(echo "$ours" | sed 's/\./\\./g' | paste -sd'|')
-	warnings=$(grep -E "(^|/)($pattern):[0-9]+(:[0-9]+)?: (warning|error)" \
-		"$LOGS/build.log" | sort -u)
-	others=$(grep -E ':[0-9]+(:[0-9]+)?: warning' "$LOGS/build.log" |
-		grep -vcE "(^|/)($pattern):[0-9]+")
-	if [ -n "$warnings" ]; then
-		echo "warnings and errors in our files:"
-		echo "$warnings" | sed 's/^/    /'
-		build_ok=0
+cc_ok=0
+cc_bad=0
+# Reports are "./<file>:<line>:<col>: <message>", relative to M=.
+for f in $new_c; do
+	b=${f##*/}
+	reports=$(grep -F "./$b:" "$cc_log")
+	if [ -z "$reports" ]; then
+		cc_ok=$((cc_ok + 1))
+	else
+		cc_bad=$((cc_bad + 1))
+		echo "$reports" | sed "s|^\./|    $CRYPTO/|"
 	fi
-	if [ $make_ok = 0 ]; then
-		build_ok=0
-		# Errors, and make's own reasons (not its "Error 2" echoes).
-		errors=$(grep -E ': (fatal )?error:|\*\*\* [^[]' "$LOGS/build.log" |
-			grep -v 'Waiting for unfinished jobs' |
-			grep -vxF -e "$warnings")
-		if [ -n "$errors" ]; then
-			echo "the build failed:"
-			echo "$errors" | head -n 30 | sed 's/^/    /'
-		elif [ -n "$warnings" ]; then
-			echo "the build failed (errors above)"
-		else
-			echo "the build failed; its log ends:"
-			tail -n 40 "$LOGS/build.log" | sed 's/^/    /'
-		fi
-	fi
-	echo "our files: $(echo $ours)"
-	echo "compiled: $(grep -cE '^  CC \[?M?\]? *' "$LOGS/build.log") object(s)," \
-		"checked: $(grep -cE '^  CHECK ' "$LOGS/build.log") file(s);" \
-		"$(echo "$warnings" | sed '/^$/d' | wc -l) warning(s) in our files," \
-		"$others in upstream files (not gated)"
-fi
-result kernel-build-w1-sparse $build_ok $((1 - build_ok))
-step_end "build W=1 C=1" "$t"
+done
+grep -q '^coccicheck-failed' "$cc_log" && cc_bad=$((cc_bad + 1))
+upstream=$(grep -E '^\./[^:]+:[0-9]+:' "$cc_log" |
+	grep -vcF "$(printf './%s:\n' $(echo "$new_c" | sed 's|.*/||'))")
+echo "coccicheck: $cc_bad of $((cc_ok + cc_bad)) new files with reports;" \
+	"$upstream report(s) on upstream files (not gated)"
+result coccicheck "$cc_ok" "$cc_bad"
+step_end coccicheck "$t"
 
 # ---------------------------------------------------------------- kunit
-t=$(now)
-echo "=== kernel-check: KUnit in qemu-system-s390x"
-rm -f "$CACHE/kunit.json"
-(cd "$WORK" && python3 tools/testing/kunit/kunit.py run \
-	--arch=$ARCH --cross_compile=$CROSS_COMPILE \
-	--kunitconfig="$KUNITCONFIG" --build_dir="$KUNIT" \
-	--jobs="$JOBS" --json="$CACHE/kunit.json") >"$LOGS/kunit.log" 2>&1
-kunit_rc=$?
-# kunit.py's phases, then everything it printed from the boot on: the
-# parsed results with the messages of failed cases and its summary.
-awk '/Starting KUnit Kernel/ { run = 1 }
-     run || /^\[[0-9:]+\] (Configuring|Building) KUnit/' "$LOGS/kunit.log" |
-	sed 's/^/  /'
-counts=$(python3 - "$CACHE/kunit.json" <<'EOF'
+# kunit_run <result name> <build dir> <timeout> <kunitconfig>...
+kunit_run() {
+	local name=$1 dir=$2 timeout=$3
+	shift 3
+	local args=() f log json
+	for f in "$@"; do
+		args+=(--kunitconfig="$f")
+	done
+	log=$LOGS/$name.log
+	json=$LOGS/$name.json
+	# A log left by an earlier run must not be read as this run's.
+	rm -f "$dir/test.log" "$json"
+	(cd "$TREE" && python3 tools/testing/kunit/kunit.py run \
+		--arch=$ARCH --cross_compile=$CROSS_COMPILE "${args[@]}" \
+		--build_dir="$dir" --jobs="$JOBS" --timeout="$timeout" \
+		--json="$json") >"$log" 2>&1
+	local rc=$?
+	# kunit.py's phases, then what it printed from the boot on: the
+	# results, with the messages of failed cases, and its summary.
+	awk '/Starting KUnit Kernel/ { run = 1 }
+	     run || /^\[[0-9:]+\] (Configuring|Building) KUnit|Elapsed time/' "$log" |
+		sed 's/^/  /'
+	local counts k_pass k_fail k_skip
+	counts=$(python3 - "$json" <<'EOF'
 import json, sys
 try:
 	root = json.load(open(sys.argv[1]))
@@ -361,22 +468,46 @@ walk(root)
 print(res["PASS"], res["other"], res["SKIP"])
 EOF
 )
-read -r k_pass k_fail k_skip <<<"$counts"
-if [ "$k_skip" -gt 0 ]; then
-	echo "kernel-check: $k_skip KUnit case(s) skipped; a skipped case counts as failed"
-fi
-k_fail=$((k_fail + k_skip))
-if [ $((k_pass + k_fail)) -eq 0 ]; then
-	echo "kernel-check: kunit.py ran no test (exit $kunit_rc); its log ends:"
-	tail -n 40 "$LOGS/kunit.log"
-	k_fail=1
-elif [ $kunit_rc -ne 0 ] && [ $k_fail -eq 0 ]; then
-	echo "kernel-check: kunit.py exited $kunit_rc; its log ends:"
-	tail -n 20 "$LOGS/kunit.log"
-	k_fail=1
-fi
-result kunit "$k_pass" "$k_fail"
+	read -r k_pass k_fail k_skip <<<"$counts"
+	if [ "$k_skip" -gt 0 ]; then
+		echo "kernel-check: $k_skip KUnit case(s) skipped; a skipped case counts as failed"
+	fi
+	k_fail=$((k_fail + k_skip))
+	if [ $((k_pass + k_fail)) -eq 0 ]; then
+		echo "kernel-check: kunit.py ran no test (exit $rc); its log ends:"
+		tail -n 40 "$log" | sed 's/^/    /'
+		k_fail=1
+	elif [ $rc -ne 0 ] && [ $k_fail -eq 0 ]; then
+		echo "kernel-check: kunit.py exited $rc; its log ends:"
+		tail -n 20 "$log" | sed 's/^/    /'
+		k_fail=1
+	fi
+	# A splat fails the run even when every case passed.
+	local splat=""
+	if [ ! -f "$dir/test.log" ]; then
+		echo "kernel log: none (the kernel did not run)"
+	elif splat=$(python3 "$REPO/scripts/kernel-splat.py" "$dir/test.log"); then
+		echo "kernel log: no splat ($(wc -l <"$dir/test.log") lines)"
+	else
+		echo "kernel-check: the kernel log of $name has a splat:"
+		k_fail=$((k_fail + 1))
+	fi
+	[ -n "$splat" ] && echo "$splat" | head -n 80 | sed 's/^/    /'
+	result "$name" "$k_pass" "$k_fail"
+}
+
+t=$(now)
+echo "=== kernel-check: KUnit in qemu-system-s390x, $CRYPTO/.kunitconfig + kernel/kunitconfig"
+kunit_run kunit "$CACHE/kunit" 300 "$KUNITCONFIG_TESTS" "$KUNITCONFIG"
 step_end kunit "$t"
 
+t=$(now)
+echo "=== kernel-check: KUnit in qemu-system-s390x, the same + kernel/kunitconfig.debug"
+grep -E '^CONFIG_' "$KUNITCONFIG_DEBUG" | sed 's/^/  /'
+kunit_run kunit-debug "$CACHE/kunit-debug" 1200 "$KUNITCONFIG_TESTS" \
+	"$KUNITCONFIG" "$KUNITCONFIG_DEBUG"
+step_end kunit-debug "$t"
+
 echo "=== kernel-check: logs in $LOGS"
+step_end "kernel-check total" "$run_start"
 exit $failed
