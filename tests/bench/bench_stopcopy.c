@@ -1,18 +1,35 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Benchmark of the stop-and-copy path: the migration driver
- * (vfio_ap_migration.c, unchanged) on two simulated hosts (sim/), driven
- * through the shim's VFIO uAPI the way QEMU drives it, for guests of 1 to
- * 65,536 queues; plus the pieces alone (host services, codec, rules, the
- * library's sysfs-free computations) and the simulator's end-to-end downtime.
+ * Benchmark of the switchover: the device's share of the guest's downtime,
+ * for guests of 16 to 65,536 queues. The migration driver
+ * (vfio_ap_migration.c, unchanged) runs on two simulated hosts (sim/) and
+ * is driven through the shim's VFIO uAPI the way QEMU drives it.
  *
- * Prints "P" lines (phase name, group, what it is) and one "R" line per
- * size and phase: queues, phase, repetitions, fastest and median ns, and
- * the TAPQs the phase made (on hardware each is an AP instruction).
- * Under valgrind --tool=callgrind each phase of the last repetition is
- * bracketed by CALLGRIND_ZERO_STATS / CALLGRIND_DUMP_STATS_AT("B <queues>
- * <phase>"), so each dump holds exactly one phase's instructions.
- * tests/bench/run-bench.py runs both and prints the table.
+ * The device's share of the switchover is, at the source, the arc into
+ * STOP_COPY plus read() until 0, and at the destination the write() of
+ * what the source produced in STOP_COPY plus RESUMING -> STOP. It is
+ * measured for:
+ *   pre       ours with pre-copy, configuration unchanged since pre-copy
+ *   nopre     ours without pre-copy (STOP -> STOP_COPY)
+ *   changed   ours with pre-copy, the guest's configuration changed after
+ *             the last VFIO_MIG_GET_PRECOPY_INFO (the switchover sends it)
+ *   upstream  a MODEL of what the upstream series (v1-v4) does, over the
+ *             same simulated hosts: a TAPQ per queue at STOP_COPY, native
+ *             structs on the wire, the whole stream buffered at the
+ *             destination and validated (a TAPQ per queue plus the rules)
+ *             on its last write(). Not the upstream code.
+ * and a memcpy() of the nopre stream's bytes, the reference the nopre row
+ * is judged against.
+ *
+ * Prints "P" lines (phase, group, parts or "-", what it is) and one "R"
+ * line per size and phase: queues, phase, repetitions, fastest and median
+ * ns, and the TAPQs of the phase (on hardware each is an AP instruction).
+ * A row's time is measured per repetition as the sum of its parts. Under
+ * valgrind --tool=callgrind each part of the last repetition is bracketed
+ * by CALLGRIND_ZERO_STATS / CALLGRIND_DUMP_STATS_AT("B <queues> <phase>").
+ * tests/bench/run-bench.py runs both and judges; run alone with small
+ * sizes the binary is the smoke test of `make check`: it dies on any
+ * unexpected TAPQ count, stream length or device state.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -33,10 +50,8 @@
 #include <linux/bitmap.h>
 
 #include "apmig_host.h"
-#include "apmig_config.h"
 #include "sim_host.h"
 #include "vfio_ap_mig_host.h"
-#include "vfio_ap_mig_rules.h"
 #include "vfio_ap_mig_stream.h"
 #include "vmm.h"
 
@@ -49,107 +64,80 @@
 /* A CEX8 in CCA mode, as tests/fixtures/hosts/mkhosts.py writes it. */
 #define BENCH_FAC_CCA	0xF2800000u
 #define BENCH_AT_CEX8	14
-#define BENCH_GR2	(((u64)BENCH_FAC_CCA << 32 | \
-			  (u64)BENCH_AT_CEX8 << VFIO_AP_MIG_GR2_AT_SHIFT) & \
-			 VFIO_AP_MIG_GR2_MASK)
 
 /* QEMU's reads: up to 1 MiB; its writes: the 32 KiB QEMUFile buffer. */
 #define BENCH_READ_MAX	(1u << 20)
 #define BENCH_WRITE	(32u << 10)
-/* The driver copies a write() in 4 KiB steps; the decoder benchmark too. */
-#define BENCH_FEED	4096u
 
 enum phase {
-	/* the stop-and-copy window */
-	PH_SRC_STOPCOPY_NOPRE,
-	PH_SRC_READ_NOPRE,
-	PH_SRC_STOPCOPY_PRE,
-	PH_SRC_READ_PRE,
-	PH_SRC_STOPCOPY_CHANGED,
-	PH_SRC_READ_CHANGED,
-	PH_SRC_END,
-	PH_DST_WRITE_NOPRE,
-	PH_DST_WRITE_TRAILER,
-	PH_DST_FINISH,
-	/* before the source stops */
-	PH_DATA_SIZE,
-	PH_SRC_PRECOPY_START,
-	PH_SRC_PRECOPY_READ,
-	PH_PRECOPY_INFO,
-	PH_DST_RESUME_START,
-	PH_DST_WRITE_INITIAL,
-	/* the pieces, without fds */
-	PH_HOST_READ_CONFIG,
-	PH_HOST_CHECK,
-	PH_ENCODE,
-	PH_DECODE,
-	PH_CONFIG_EQUAL,
-	PH_RULES_CHECK,
-	PH_LIB_GUEST_CONFIG,
-	PH_LIB_CHECK,
+	/* the switchover, the device's share: source and destination parts */
+	PH_PRE_SRC,
+	PH_PRE_DST,
+	PH_NOPRE_SRC,
+	PH_NOPRE_DST,
+	PH_CHANGED_SRC,
+	PH_CHANGED_DST,
+	PH_UPSTREAM_SRC,
+	PH_UPSTREAM_DST,
+	/* the rows: both parts of one repetition */
+	PH_PRE,
+	PH_NOPRE,
+	PH_CHANGED,
+	PH_UPSTREAM,
+	/* the reference of the nopre row */
+	PH_MEMCPY,
+	/* where the work went: before the source stops (pre-copy) */
+	PH_PRE_START,
+	PH_PRE_INFO,
+	PH_PRE_DST_INITIAL,
 	/* the simulator end to end (wall clock only, two threads) */
-	PH_E2E_DOWNTIME_PRE,
-	PH_E2E_DOWNTIME_NOPRE,
+	PH_E2E_PRE,
+	PH_E2E_NOPRE,
 	PH_NR
 };
 
 static const struct {
 	const char *name;
 	const char *group;
+	const char *parts;	/* a row: its parts, comma-separated */
 	const char *what;
 } phases[PH_NR] = {
-	[PH_SRC_STOPCOPY_NOPRE] = { "src-stopcopy-nopre", "downtime",
-		"source STOP -> STOP_COPY without pre-copy: read_config (TAPQ per queue) + encode" },
-	[PH_SRC_READ_NOPRE] = { "src-read-nopre", "downtime",
-		"source read() of the whole record until 0 (1 MiB reads)" },
-	[PH_SRC_STOPCOPY_PRE] = { "src-stopcopy-pre", "downtime",
-		"source PRE_COPY_P2P -> STOP_COPY, unchanged: read_config + compare + UNCHANGED trailer" },
-	[PH_SRC_READ_PRE] = { "src-read-pre", "downtime",
-		"source read() of the 28-byte trailer until 0" },
-	[PH_SRC_STOPCOPY_CHANGED] = { "src-stopcopy-changed", "downtime",
-		"source PRE_COPY_P2P -> STOP_COPY, changed: read_config + compare + encode + append" },
-	[PH_SRC_READ_CHANGED] = { "src-read-changed", "downtime",
-		"source read() of the new record until 0" },
-	[PH_SRC_END] = { "src-end", "downtime",
-		"source STOP_COPY -> STOP: the data file disabled and freed" },
-	[PH_DST_WRITE_NOPRE] = { "dst-write-nopre", "downtime",
-		"destination write() of the whole record (32 KiB writes): decode + check" },
-	[PH_DST_WRITE_TRAILER] = { "dst-write-trailer", "downtime",
-		"destination write() of the UNCHANGED trailer (pre-copy)" },
-	[PH_DST_FINISH] = { "dst-finish", "downtime",
-		"destination RESUMING -> STOP: decoder finish + check + apply" },
-	[PH_DATA_SIZE] = { "data-size", "before-stop",
-		"MIG_DATA_SIZE while RUNNING: read_config + record size" },
-	[PH_SRC_PRECOPY_START] = { "src-precopy-start", "before-stop",
-		"source RUNNING -> PRE_COPY: read_config + encode" },
-	[PH_SRC_PRECOPY_READ] = { "src-precopy-read", "before-stop",
-		"source read() of the initial data until -ENOMSG" },
-	[PH_PRECOPY_INFO] = { "precopy-info", "before-stop",
-		"VFIO_MIG_GET_PRECOPY_INFO: read_config + compare" },
-	[PH_DST_RESUME_START] = { "dst-resume-start", "before-stop",
-		"destination STOP -> RESUMING" },
-	[PH_DST_WRITE_INITIAL] = { "dst-write-initial", "before-stop",
-		"destination write() of the pre-copy record: decode + check" },
-	[PH_HOST_READ_CONFIG] = { "host-read-config", "piece",
-		"sim vfio_ap_mig_host_read_config() alone" },
-	[PH_HOST_CHECK] = { "host-check", "piece",
-		"sim vfio_ap_mig_host_check() alone (rules + sim lookup)" },
-	[PH_ENCODE] = { "encode", "piece",
-		"vfio_ap_mig_encode_config() (incl. CRC32C)" },
-	[PH_DECODE] = { "decode", "piece",
-		"decoder fed in 4 KiB steps + finish (incl. CRC32C)" },
-	[PH_CONFIG_EQUAL] = { "config-equal", "piece",
-		"vfio_ap_mig_config_equal() of two equal configurations" },
-	[PH_RULES_CHECK] = { "rules-check", "piece",
-		"vfio_ap_mig_check() alone, lookup from a flat array" },
-	[PH_LIB_GUEST_CONFIG] = { "lib-guest-config", "piece",
-		"libapmig apmig_host_guest_config() on a host in memory (no sysfs)" },
-	[PH_LIB_CHECK] = { "lib-check", "piece",
-		"libapmig apmig_host_target() + vfio_ap_mig_check() (no sysfs)" },
-	[PH_E2E_DOWNTIME_PRE] = { "e2e-downtime-pre", "e2e",
-		"sim_vmm_migrate() pre-copy + switchover-ack: downtime_ns (threads, socketpair)" },
-	[PH_E2E_DOWNTIME_NOPRE] = { "e2e-downtime-nopre", "e2e",
-		"sim_vmm_migrate() without pre-copy: downtime_ns (threads, socketpair)" },
+	[PH_PRE_SRC] = { "pre-src", "part", NULL,
+		"ours, pre-copy, unchanged: PRE_COPY_P2P -> STOP_COPY + read() of the UNCHANGED record until 0" },
+	[PH_PRE_DST] = { "pre-dst", "part", NULL,
+		"ours, pre-copy, unchanged: write() of the UNCHANGED record + RESUMING -> STOP" },
+	[PH_NOPRE_SRC] = { "nopre-src", "part", NULL,
+		"ours, no pre-copy: STOP -> STOP_COPY (TAPQ per queue, encode) + read() until 0" },
+	[PH_NOPRE_DST] = { "nopre-dst", "part", NULL,
+		"ours, no pre-copy: write() of the record (decode, check: TAPQ per queue) + RESUMING -> STOP" },
+	[PH_CHANGED_SRC] = { "changed-src", "part", NULL,
+		"ours, pre-copy, changed after the last PRECOPY_INFO: PRE_COPY_P2P -> STOP_COPY (TAPQ per queue, encode) + read() until 0" },
+	[PH_CHANGED_DST] = { "changed-dst", "part", NULL,
+		"ours, pre-copy, changed: write() of the new record (decode, check: TAPQ per queue) + RESUMING -> STOP" },
+	[PH_UPSTREAM_SRC] = { "upstream-src", "part", NULL,
+		"MODEL of the upstream series: STOP -> STOP_COPY (TAPQ per queue, native structs) + read() until 0" },
+	[PH_UPSTREAM_DST] = { "upstream-dst", "part", NULL,
+		"MODEL of the upstream series: write()s buffered, the last one validates (TAPQ per queue + rules)" },
+	[PH_PRE] = { "pre", "row", "pre-src,pre-dst",
+		"ours with pre-copy, configuration unchanged" },
+	[PH_NOPRE] = { "nopre", "row", "nopre-src,nopre-dst",
+		"ours without pre-copy" },
+	[PH_CHANGED] = { "changed", "row", "changed-src,changed-dst",
+		"ours with pre-copy, configuration changed after the last PRECOPY_INFO" },
+	[PH_UPSTREAM] = { "upstream", "row", "upstream-src,upstream-dst",
+		"MODEL of the upstream series (TAPQ per queue at STOP_COPY, full validation in the switchover)" },
+	[PH_MEMCPY] = { "memcpy", "reference", NULL,
+		"memcpy() of the nopre stream's bytes" },
+	[PH_PRE_START] = { "pre-start", "before-stop", NULL,
+		"RUNNING -> PRE_COPY (TAPQ per queue, encode) + read() of the initial data until -ENOMSG" },
+	[PH_PRE_INFO] = { "pre-info", "before-stop", NULL,
+		"VFIO_MIG_GET_PRECOPY_INFO, configuration unchanged (generation compare)" },
+	[PH_PRE_DST_INITIAL] = { "pre-dst-initial", "before-stop", NULL,
+		"destination write() of the initial data (decode, check: TAPQ per queue)" },
+	[PH_E2E_PRE] = { "e2e-pre", "e2e", NULL,
+		"sim_vmm_migrate() pre-copy + switchover-ack: downtime_ns (threads, socketpair; wall clock only)" },
+	[PH_E2E_NOPRE] = { "e2e-nopre", "e2e", NULL,
+		"sim_vmm_migrate() without pre-copy: downtime_ns (threads, socketpair; wall clock only)" },
 };
 
 /* The guest shapes: adapters x domains. */
@@ -160,6 +148,9 @@ static const struct {
 };
 
 #define NR_SHAPES (sizeof(shapes) / sizeof(shapes[0]))
+
+/* Sizes run when --sizes is not given: 16 to 65,536 queues. */
+#define DEFAULT_FIRST_SHAPE 1
 
 static void die(const char *what, long err)
 {
@@ -186,6 +177,7 @@ struct run {
 	enum phase cur;
 	char mark[64];
 	u64 t0;
+	u64 last[PH_NR];	/* this repetition's time of each phase */
 	/* TAPQs on both hosts: what costs most on real hardware */
 	struct sim_host *hosts[2];
 	unsigned long tapq0;
@@ -199,12 +191,9 @@ static unsigned long tapq_calls(const struct run *r)
 	return sim_host_tapq_calls(r->hosts[0]) + sim_host_tapq_calls(r->hosts[1]);
 }
 
-/* @ph PH_NR: a step measured in another run of the same repetition. */
 static void phase_begin(struct run *r, enum phase ph)
 {
 	r->cur = ph;
-	if (ph == PH_NR)
-		return;
 	if (r->marking)
 		snprintf(r->mark, sizeof(r->mark), "B %u %s", r->queues,
 			 phases[ph].name);
@@ -214,24 +203,34 @@ static void phase_begin(struct run *r, enum phase ph)
 	r->t0 = now_ns();
 }
 
+static void phase_record(struct run *r, enum phase ph, u64 ns)
+{
+	r->last[ph] = ns;
+	if (r->rep)
+		r->samples[ph][r->nr[ph]++] = ns;
+}
+
 static void phase_end(struct run *r)
 {
 	u64 t = now_ns() - r->t0;
 
-	if (r->cur == PH_NR)
-		return;
 	if (r->marking)
 		CALLGRIND_DUMP_STATS_AT(r->mark);
 	r->tapqs[r->cur] = tapq_calls(r) - r->tapq0;
-	if (r->rep)
-		r->samples[r->cur][r->nr[r->cur]++] = t;
+	phase_record(r, r->cur, t);
 }
 
-/* Record a duration measured elsewhere (the simulator's downtime). */
-static void phase_record(struct run *r, enum phase ph, u64 ns)
+/* A row: the sum of its two parts in this repetition; die on a wrong TAPQ count. */
+static void row_record(struct run *r, enum phase row, enum phase src,
+		       enum phase dst, unsigned long src_tapqs,
+		       unsigned long dst_tapqs)
 {
-	if (r->rep)
-		r->samples[ph][r->nr[ph]++] = ns;
+	if (r->tapqs[src] != src_tapqs)
+		die(phases[src].name, 0);
+	if (r->tapqs[dst] != dst_tapqs)
+		die(phases[dst].name, 0);
+	r->tapqs[row] = r->tapqs[src] + r->tapqs[dst];
+	phase_record(r, row, r->last[src] + r->last[dst]);
 }
 
 /* ------------------------------------------------------------- the hosts */
@@ -308,11 +307,10 @@ static struct apmig_host *tree_build(unsigned int adapters, unsigned int domains
 struct world {
 	struct sim_host *src_host, *dst_host;
 	struct sim_mdev *src, *dst;
-	struct apmig_host *lib_src, *lib_dst;	/* for the library's pieces */
 	unsigned int cdom;	/* a control domain of the guest */
 	u8 *stream;		/* the source's stream, as read */
 	size_t stream_len;
-	u8 *buf;		/* read buffer */
+	u8 *copy;		/* the memcpy() reference's destination */
 };
 
 static void world_init(struct world *w, unsigned int adapters,
@@ -334,8 +332,6 @@ static void world_init(struct world *w, unsigned int adapters,
 	w->dst = sim_host_mdev(w->dst_host, DST_UUID);
 	if (!w->src || !w->dst)
 		die("mdevs", -ENOENT);
-	w->lib_src = tree_build(adapters, domains, true);
-	w->lib_dst = tree_build(adapters, domains, false);
 	w->cdom = 0;
 	/* the guest has every queue: the benchmark must measure that many */
 	ret = sim_mdev_guest_config(w->src, &cfg);
@@ -345,8 +341,8 @@ static void world_init(struct world *w, unsigned int adapters,
 		die("guest config: queue count", 0);
 	vfio_ap_mig_config_free(&cfg);
 	w->stream = malloc(VFIO_AP_MIG_MAX_STREAM);
-	w->buf = malloc(BENCH_READ_MAX);
-	if (!w->stream || !w->buf)
+	w->copy = malloc(VFIO_AP_MIG_MAX_STREAM);
+	if (!w->stream || !w->copy)
 		die("buffers", -ENOMEM);
 }
 
@@ -354,10 +350,8 @@ static void world_fini(struct world *w)
 {
 	sim_host_free(w->src_host);
 	sim_host_free(w->dst_host);
-	apmig_host_free(w->lib_src);
-	apmig_host_free(w->lib_dst);
 	free(w->stream);
-	free(w->buf);
+	free(w->copy);
 }
 
 /* ------------------------------------------------------------- uAPI steps */
@@ -372,23 +366,27 @@ static int set_state(int devfd, enum vfio_device_mig_state s, const char *what)
 	return fd;
 }
 
-/* read() until 0 (or -ENOMSG when @precopy) into @out at @have. */
-static size_t read_stream(int fd, u8 *out, size_t have, size_t bufsz,
-			  u8 *buf, bool precopy)
+/*
+ * read() until 0 (or -ENOMSG when @precopy) straight into the stream at
+ * @have, as QEMU reads into its buffer: the only copy is copy_to_user().
+ */
+static size_t read_stream(int fd, u8 *out, size_t have, bool precopy)
 {
 	ssize_t n;
 
 	for (;;) {
-		n = shim_sys_read(fd, buf, bufsz);
+		size_t room = VFIO_AP_MIG_MAX_STREAM - have;
+
+		if (!room)
+			die("read: stream too long", 0);
+		n = shim_sys_read(fd, out + have,
+				  room < BENCH_READ_MAX ? room : BENCH_READ_MAX);
 		if (n < 0 && precopy && errno == ENOMSG)
 			return have;
 		if (n < 0)
 			die("read", -errno);
 		if (!n)
 			return have;
-		if (have + n > VFIO_AP_MIG_MAX_STREAM)
-			die("read: stream too long", 0);
-		memcpy(out + have, buf, n);
 		have += n;
 	}
 }
@@ -406,243 +404,301 @@ static void write_stream(int fd, const u8 *p, size_t len)
 	}
 }
 
-static size_t read_size(u64 data_size)
+static void expect_running(struct sim_mdev *m, const char *what)
 {
-	return data_size && data_size < BENCH_READ_MAX ? data_size : BENCH_READ_MAX;
+	if (sim_mdev_state(m) != VFIO_DEVICE_STATE_RUNNING)
+		die(what, 0);
 }
 
-/* Source without pre-copy, then the destination takes its stream. */
+/* ------------------------------------------------------------- ours */
+
+/* Without pre-copy: the whole record crosses in the switchover. */
 static void run_nopre(struct run *r, struct world *w, int src, int dst)
 {
-	u64 size = 0;
-	int fd, ret;
-
-	phase_begin(r, PH_DATA_SIZE);
-	ret = shim_vfio_get_data_size(src, &size);
-	phase_end(r);
-	if (ret || size != vfio_ap_mig_config_record_size(r->queues))
-		die("data size", ret);
+	size_t len = vfio_ap_mig_config_record_size(r->queues);
+	int fd, dfd;
 
 	set_state(src, VFIO_DEVICE_STATE_STOP, "source: stop");
-	phase_begin(r, PH_SRC_STOPCOPY_NOPRE);
-	fd = set_state(src, VFIO_DEVICE_STATE_STOP_COPY, "source: STOP_COPY");
-	phase_end(r);
-	phase_begin(r, PH_SRC_READ_NOPRE);
-	w->stream_len = read_stream(fd, w->stream, 0, read_size(size), w->buf,
-				    false);
-	phase_end(r);
-	if (w->stream_len != size)
-		die("stream length differs from the data size", 0);
-	phase_begin(r, PH_SRC_END);
-	set_state(src, VFIO_DEVICE_STATE_STOP, "source: end STOP_COPY");
-	phase_end(r);
-	shim_sys_close(fd);
-	set_state(src, VFIO_DEVICE_STATE_RUNNING, "source: resume");
-
 	set_state(dst, VFIO_DEVICE_STATE_STOP, "destination: stop");
-	phase_begin(r, PH_DST_RESUME_START);
-	fd = set_state(dst, VFIO_DEVICE_STATE_RESUMING, "destination: RESUMING");
+	dfd = set_state(dst, VFIO_DEVICE_STATE_RESUMING, "destination: RESUMING");
+
+	phase_begin(r, PH_NOPRE_SRC);
+	fd = set_state(src, VFIO_DEVICE_STATE_STOP_COPY, "source: STOP_COPY");
+	w->stream_len = read_stream(fd, w->stream, 0, false);
 	phase_end(r);
-	phase_begin(r, PH_DST_WRITE_NOPRE);
-	write_stream(fd, w->stream, w->stream_len);
-	phase_end(r);
+	if (w->stream_len != len)
+		die("nopre: stream length", 0);
+	set_state(src, VFIO_DEVICE_STATE_STOP, "source: end STOP_COPY");
 	shim_sys_close(fd);
-	phase_begin(r, PH_DST_FINISH);
+
+	phase_begin(r, PH_NOPRE_DST);
+	write_stream(dfd, w->stream, w->stream_len);
 	set_state(dst, VFIO_DEVICE_STATE_STOP, "destination: RESUMING -> STOP");
 	phase_end(r);
+	shim_sys_close(dfd);
+	row_record(r, PH_NOPRE, PH_NOPRE_SRC, PH_NOPRE_DST, r->queues, r->queues);
+
+	/* the reference: the same bytes copied once */
+	phase_begin(r, PH_MEMCPY);
+	memcpy(w->copy, w->stream, w->stream_len);
+	phase_end(r);
+	if (memcmp(w->copy, w->stream, w->stream_len))
+		die("memcpy", 0);
+
+	set_state(src, VFIO_DEVICE_STATE_RUNNING, "source: resume");
 	set_state(dst, VFIO_DEVICE_STATE_RUNNING, "destination: start");
-	if (sim_mdev_state(w->dst) != VFIO_DEVICE_STATE_RUNNING)
-		die("destination: not running", 0);
+	expect_running(w->dst, "nopre: destination not running");
 }
 
 /*
- * Source with pre-copy; with @change the guest's control domains change
- * during pre-copy so that stop-copy sends a whole new record.
+ * With pre-copy. With @change the guest's control domain w->cdom goes
+ * after the last PRECOPY_INFO, so the switchover itself must send the new
+ * configuration (a change seen by PRECOPY_INFO would be sent during
+ * pre-copy if the stream has room for it, which depends on the size); the
+ * administrator prepared the same change on the destination mdev.
  */
 static void run_pre(struct run *r, struct world *w, int src, int dst,
 		    bool change)
 {
-/* the steps before the source stops are the same in both runs */
-#define ONCE(ph) (change ? PH_NR : (ph))
-	u64 initial = 0, dirty = 0;
+	enum phase ph_src = change ? PH_CHANGED_SRC : PH_PRE_SRC;
+	enum phase ph_dst = change ? PH_CHANGED_DST : PH_PRE_DST;
+	size_t record = vfio_ap_mig_config_record_size(r->queues);
 	size_t initial_len;
+	u64 initial = 0, dirty = 0;
 	int fd, dfd, ret;
 
-	phase_begin(r, ONCE(PH_SRC_PRECOPY_START));
+	/* before the source stops: measured once, in the unchanged run */
+	if (!change)
+		phase_begin(r, PH_PRE_START);
 	fd = set_state(src, VFIO_DEVICE_STATE_PRE_COPY, "source: PRE_COPY");
-	phase_end(r);
-	phase_begin(r, ONCE(PH_SRC_PRECOPY_READ));
-	initial_len = read_stream(fd, w->stream, 0, BENCH_READ_MAX, w->buf, true);
-	phase_end(r);
-	if (initial_len != vfio_ap_mig_config_record_size(r->queues))
+	initial_len = read_stream(fd, w->stream, 0, true);
+	if (!change)
+		phase_end(r);
+	if (initial_len != record)
 		die("pre-copy: initial data length", 0);
+	if (!change)
+		phase_begin(r, PH_PRE_INFO);
+	ret = shim_vfio_precopy_info(fd, &initial, &dirty);
+	if (!change)
+		phase_end(r);
+	if (ret || initial || dirty)
+		die("pre-copy info", ret);
+
+	set_state(dst, VFIO_DEVICE_STATE_STOP, "destination: stop");
+	dfd = set_state(dst, VFIO_DEVICE_STATE_RESUMING, "destination: RESUMING");
+	if (!change)
+		phase_begin(r, PH_PRE_DST_INITIAL);
+	write_stream(dfd, w->stream, initial_len);
+	if (!change) {
+		phase_end(r);
+		if (r->tapqs[PH_PRE_START] != r->queues ||
+		    r->tapqs[PH_PRE_INFO] ||
+		    r->tapqs[PH_PRE_DST_INITIAL] != r->queues)
+			die("pre-copy: TAPQs before the switchover", 0);
+	}
+
 	if (change) {
 		ret = sim_mdev_unassign(w->src, SIM_CONTROL_DOMAIN, w->cdom);
 		if (ret)
 			die("source: unassign control domain", ret);
-	}
-	phase_begin(r, ONCE(PH_PRECOPY_INFO));
-	ret = shim_vfio_precopy_info(fd, &initial, &dirty);
-	phase_end(r);
-	if (ret || initial || !dirty != !change)
-		die("pre-copy info", ret);
-
-	/* the destination loads the initial data while the guest runs */
-	set_state(dst, VFIO_DEVICE_STATE_STOP, "destination: stop");
-	dfd = set_state(dst, VFIO_DEVICE_STATE_RESUMING, "destination: RESUMING");
-	phase_begin(r, ONCE(PH_DST_WRITE_INITIAL));
-	write_stream(dfd, w->stream, initial_len);
-	phase_end(r);
-
-	set_state(src, VFIO_DEVICE_STATE_PRE_COPY_P2P, "source: PRE_COPY_P2P");
-	phase_begin(r, change ? PH_SRC_STOPCOPY_CHANGED : PH_SRC_STOPCOPY_PRE);
-	set_state(src, VFIO_DEVICE_STATE_STOP_COPY, "source: STOP_COPY");
-	phase_end(r);
-	phase_begin(r, change ? PH_SRC_READ_CHANGED : PH_SRC_READ_PRE);
-	w->stream_len = read_stream(fd, w->stream, initial_len, BENCH_READ_MAX,
-				    w->buf, false);
-	phase_end(r);
-	if (w->stream_len - initial_len !=
-	    (change ? vfio_ap_mig_config_record_size(r->queues) :
-		      VFIO_AP_MIG_UNCHANGED_RECORD_SIZE))
-		die("stop-copy length", 0);
-	set_state(src, VFIO_DEVICE_STATE_STOP, "source: end STOP_COPY");
-	shim_sys_close(fd);
-	set_state(src, VFIO_DEVICE_STATE_RUNNING, "source: resume");
-	if (change) {
-		ret = sim_mdev_assign(w->src, SIM_CONTROL_DOMAIN, w->cdom);
-		if (ret)
-			die("source: assign control domain", ret);
-	}
-
-	if (change) {
-		/* the administrator prepared the same change on the destination */
 		ret = sim_mdev_unassign(w->dst, SIM_CONTROL_DOMAIN, w->cdom);
 		if (ret)
 			die("destination: unassign control domain", ret);
-		/* a new configuration: decoded and checked in the window */
-		write_stream(dfd, w->stream + initial_len,
-			     w->stream_len - initial_len);
-	} else {
-		phase_begin(r, PH_DST_WRITE_TRAILER);
-		write_stream(dfd, w->stream + initial_len,
-			     w->stream_len - initial_len);
-		phase_end(r);
 	}
-	shim_sys_close(dfd);
+	set_state(src, VFIO_DEVICE_STATE_PRE_COPY_P2P, "source: PRE_COPY_P2P");
+
+	phase_begin(r, ph_src);
+	set_state(src, VFIO_DEVICE_STATE_STOP_COPY, "source: STOP_COPY");
+	w->stream_len = read_stream(fd, w->stream, initial_len, false);
+	phase_end(r);
+	if (w->stream_len - initial_len !=
+	    (change ? record : VFIO_AP_MIG_UNCHANGED_RECORD_SIZE))
+		die("stop-copy length", 0);
+	set_state(src, VFIO_DEVICE_STATE_STOP, "source: end STOP_COPY");
+	shim_sys_close(fd);
+
+	phase_begin(r, ph_dst);
+	write_stream(dfd, w->stream + initial_len, w->stream_len - initial_len);
 	set_state(dst, VFIO_DEVICE_STATE_STOP, "destination: RESUMING -> STOP");
+	phase_end(r);
+	shim_sys_close(dfd);
+	if (change)
+		row_record(r, PH_CHANGED, ph_src, ph_dst, r->queues, r->queues);
+	else
+		row_record(r, PH_PRE, ph_src, ph_dst, 0, 0);
+
+	set_state(src, VFIO_DEVICE_STATE_RUNNING, "source: resume");
 	set_state(dst, VFIO_DEVICE_STATE_RUNNING, "destination: start");
+	expect_running(w->dst, "pre-copy: destination not running");
 	if (change) {
-		ret = sim_mdev_assign(w->dst, SIM_CONTROL_DOMAIN, w->cdom);
+		ret = sim_mdev_assign(w->src, SIM_CONTROL_DOMAIN, w->cdom);
+		if (!ret)
+			ret = sim_mdev_assign(w->dst, SIM_CONTROL_DOMAIN, w->cdom);
 		if (ret)
-			die("destination: assign control domain", ret);
+			die("assign control domain", ret);
 	}
-#undef ONCE
 }
 
-/* ------------------------------------------------------------- the pieces */
+/* ------------------------------------------------- the upstream model */
 
-/* The rules' target as a flat array, as tests/rules does. */
-struct flat_target {
-	struct vfio_ap_mig_target_queue q[VFIO_AP_MIG_MAX_QUEUES];
+/*
+ * A MODEL of the upstream series (Krowiak, v1 to v4), not its code, over
+ * the same simulated hosts and their TAPQ: what it does in the switchover.
+ * STOP_COPY only. At STOP -> STOP_COPY the source asks TAPQ for every
+ * queue of the guest and lays out native structs: a header (u32
+ * num_queues, size_t config_sz), then per queue the raw TAPQ word and the
+ * APQN. The destination buffers every write() (here: allocated once, at
+ * the size the header gives) and validates on the last one: a TAPQ per
+ * queue and the compatibility rules (ours stand in for its comparisons).
+ * Left out, in its favour: overwriting the destination mdev's assignment
+ * from the stream at RESUMING -> STOP, and its control domains (it sends
+ * none; the model checks the destination's own).
+ */
+struct up_hdr {
+	u32 num_queues;
+	size_t config_sz;
 };
 
-static int flat_lookup(void *ctx, u16 apqn, struct vfio_ap_mig_target_queue *tq)
-{
-	struct flat_target *t = ctx;
+struct up_queue {
+	u64 tapq;
+	u16 apqn;
+};
 
-	*tq = t->q[apqn];
-	return 0;
-}
+/* The source's saving file: built at STOP_COPY, read until 0. */
+struct up_save {
+	u8 *buf;
+	size_t len, pos;
+};
 
-static void run_pieces(struct run *r, struct world *w, struct flat_target *flat)
+static int up_save_start(struct up_save *s, struct sim_mdev *m)
 {
-	struct vfio_ap_mig_config cfg, cfg2, lib;
-	struct vfio_ap_mig_target tgt = { .lookup = flat_lookup, .ctx = flat };
-	struct apmig_error err;
-	struct vfio_ap_mig_decoder dec;
-	enum vfio_ap_mig_event ev;
-	size_t len = vfio_ap_mig_config_record_size(r->queues), done;
-	ssize_t n;
+	struct vfio_ap_mig_config cfg;
+	struct up_hdr hdr;
+	struct up_queue *q;
 	u64 gen;
-	bool eq;
 	u32 i;
 	int ret;
 
-	phase_begin(r, PH_HOST_READ_CONFIG);
-	ret = vfio_ap_mig_host_read_config(sim_mdev_matrix_mdev(w->src), &cfg, &gen);
-	phase_end(r);
+	/* one TAPQ per queue, as the upstream series does at save */
+	ret = vfio_ap_mig_host_read_config(sim_mdev_matrix_mdev(m), &cfg, &gen);
 	if (ret)
-		die("read_config", ret);
-
-	phase_begin(r, PH_HOST_CHECK);
-	ret = vfio_ap_mig_host_check(sim_mdev_matrix_mdev(w->dst), &cfg, NULL,
-				     NULL, &gen);
-	phase_end(r);
-	if (ret)
-		die("host check", ret);
-
-	phase_begin(r, PH_ENCODE);
-	n = vfio_ap_mig_encode_config(&cfg, 0, VFIO_AP_MIG_REC_FINAL, w->stream,
-				      VFIO_AP_MIG_MAX_STREAM);
-	phase_end(r);
-	if (n != (ssize_t)len)
-		die("encode", n);
-
-	phase_begin(r, PH_DECODE);
-	vfio_ap_mig_decoder_init(&dec);
-	for (done = 0; done < len; done += n) {
-		n = vfio_ap_mig_decoder_feed(&dec, w->stream + done,
-					     len - done < BENCH_FEED ?
-					     len - done : BENCH_FEED, &ev);
-		if (n <= 0)
-			break;
+		return ret;
+	s->len = sizeof(hdr) + (size_t)cfg.nr_queues * sizeof(*q);
+	s->pos = 0;
+	s->buf = malloc(s->len);
+	if (!s->buf) {
+		vfio_ap_mig_config_free(&cfg);
+		return -ENOMEM;
 	}
-	ret = n <= 0 ? (int)n : vfio_ap_mig_decoder_finish(&dec);
-	if (!ret)
-		ret = apmig_config_copy(&cfg2, vfio_ap_mig_decoder_config(&dec));
-	vfio_ap_mig_decoder_release(&dec);
-	phase_end(r);
-	if (ret)
-		die("decode", ret);
-
-	phase_begin(r, PH_CONFIG_EQUAL);
-	eq = vfio_ap_mig_config_equal(&cfg, &cfg2);
-	phase_end(r);
-	if (!eq)
-		die("decoded configuration differs", 0);
-	vfio_ap_mig_config_free(&cfg2);
-
+	hdr.num_queues = cfg.nr_queues;
+	hdr.config_sz = s->len;
+	memcpy(s->buf, &hdr, sizeof(hdr));
+	q = (struct up_queue *)(s->buf + sizeof(hdr));
 	for (i = 0; i < cfg.nr_queues; i++) {
-		struct vfio_ap_mig_target_queue *tq = &flat->q[cfg.queues[i].apqn];
-
-		tq->exists = tq->bound = true;
-		tq->in_use = false;
-		tq->gr2 = cfg.queues[i].gr2;
+		q[i].tapq = cfg.queues[i].gr2;
+		q[i].apqn = cfg.queues[i].apqn;
 	}
-	bitmap_copy(tgt.adm, cfg.adm, VFIO_AP_MIG_IDS);
-	phase_begin(r, PH_RULES_CHECK);
-	ret = vfio_ap_mig_check(&cfg, &tgt, NULL, NULL);
-	phase_end(r);
-	if (ret)
-		die("rules check", ret);
 	vfio_ap_mig_config_free(&cfg);
+	return 0;
+}
 
-	phase_begin(r, PH_LIB_GUEST_CONFIG);
-	ret = apmig_host_guest_config(w->lib_src, &w->lib_src->mdevs[0], &lib,
-				      &err);
-	phase_end(r);
-	if (ret || lib.nr_queues != r->queues)
-		die("library guest config", ret);
+/* read(): copy_to_user() of up to @len bytes. */
+static size_t up_save_read(struct up_save *s, u8 *out, size_t len)
+{
+	size_t n = s->len - s->pos < len ? s->len - s->pos : len;
 
-	phase_begin(r, PH_LIB_CHECK);
-	apmig_host_target(w->lib_dst, DST_UUID, &tgt);
-	ret = vfio_ap_mig_check(&lib, &tgt, NULL, NULL);
+	memcpy(out, s->buf + s->pos, n);
+	s->pos += n;
+	return n;
+}
+
+/* The destination's resuming file. */
+struct up_resume {
+	struct sim_mdev *m;
+	u8 *buf;
+	size_t len, cap;
+};
+
+/* On the last write(): rebuild the configuration, TAPQ and the rules. */
+static int up_validate(struct up_resume *d)
+{
+	const struct up_hdr *hdr = (const struct up_hdr *)d->buf;
+	const struct up_queue *q = (const struct up_queue *)(d->buf + sizeof(*hdr));
+	struct ap_matrix guest;
+	struct vfio_ap_mig_config cfg;
+	u64 gen;
+	u32 i;
+	int ret;
+
+	ret = vfio_ap_mig_config_alloc(&cfg, hdr->num_queues);
+	if (ret)
+		return ret;
+	for (i = 0; i < hdr->num_queues; i++) {
+		cfg.queues[i].apqn = q[i].apqn;
+		cfg.queues[i].gr2 = q[i].tapq & VFIO_AP_MIG_GR2_MASK;
+		set_bit_inv(VFIO_AP_MIG_APID(q[i].apqn), cfg.apm);
+		set_bit_inv(VFIO_AP_MIG_APQI(q[i].apqn), cfg.aqm);
+	}
+	sim_mdev_get(d->m, NULL, &guest);
+	bitmap_copy(cfg.adm, guest.adm, VFIO_AP_MIG_IDS);
+	ret = vfio_ap_mig_host_check(sim_mdev_matrix_mdev(d->m), &cfg, NULL,
+				     NULL, &gen);
+	vfio_ap_mig_config_free(&cfg);
+	return ret > 0 ? -ENXIO : ret;
+}
+
+/* write(): copy_from_user() into the buffer; the last one validates. */
+static int up_resume_write(struct up_resume *d, const u8 *p, size_t n)
+{
+	if (!d->buf) {
+		const struct up_hdr *hdr = (const void *)p;
+
+		if (n < sizeof(*hdr))
+			return -EINVAL;
+		d->cap = sizeof(*hdr) +
+			 (size_t)hdr->num_queues * sizeof(struct up_queue);
+		d->buf = malloc(d->cap);
+		if (!d->buf)
+			return -ENOMEM;
+	}
+	if (n > d->cap - d->len)
+		return -EFBIG;
+	memcpy(d->buf + d->len, p, n);
+	d->len += n;
+	return d->len == d->cap ? up_validate(d) : 0;
+}
+
+static void run_upstream(struct run *r, struct world *w)
+{
+	struct up_save s = {};
+	struct up_resume d = { .m = w->dst };
+	size_t len = 0, n, done;
+	int ret;
+
+	phase_begin(r, PH_UPSTREAM_SRC);
+	ret = up_save_start(&s, w->src);
+	if (!ret)
+		while ((n = up_save_read(&s, w->stream + len, BENCH_READ_MAX)))
+			len += n;
 	phase_end(r);
 	if (ret)
-		die("library check", ret);
-	vfio_ap_mig_config_free(&lib);
+		die("upstream model: save", ret);
+	free(s.buf);
+
+	phase_begin(r, PH_UPSTREAM_DST);
+	for (done = 0; !ret && done < len; done += n) {
+		n = len - done < BENCH_WRITE ? len - done : BENCH_WRITE;
+		ret = up_resume_write(&d, w->stream + done, n);
+	}
+	phase_end(r);
+	if (ret || d.len != len)
+		die("upstream model: resume", ret);
+	free(d.buf);
+	row_record(r, PH_UPSTREAM, PH_UPSTREAM_SRC, PH_UPSTREAM_DST, r->queues,
+		   r->queues);
 }
+
+/* ------------------------------------------------------------- e2e */
 
 static void run_e2e(struct run *r, struct world *w, bool precopy)
 {
@@ -657,8 +713,7 @@ static void run_e2e(struct run *r, struct world *w, bool precopy)
 		fprintf(stderr, "bench_stopcopy: migration failed: %s\n", res.why);
 		exit(1);
 	}
-	phase_record(r, precopy ? PH_E2E_DOWNTIME_PRE : PH_E2E_DOWNTIME_NOPRE,
-		     res.downtime_ns);
+	phase_record(r, precopy ? PH_E2E_PRE : PH_E2E_NOPRE, res.downtime_ns);
 	sim_vmm_result_release(&res);
 }
 
@@ -680,7 +735,7 @@ static unsigned int default_reps(u32 queues)
 }
 
 static void run_size(unsigned int adapters, unsigned int domains,
-		     unsigned int reps_opt, bool e2e, struct flat_target *flat)
+		     unsigned int reps_opt, bool e2e)
 {
 	struct run r = { .queues = adapters * domains };
 	struct world w;
@@ -702,10 +757,10 @@ static void run_size(unsigned int adapters, unsigned int domains,
 		die("open", src < 0 ? src : dst);
 	for (r.rep = 0; r.rep <= r.reps; r.rep++) {
 		r.marking = run_on_valgrind && r.rep == r.reps;
-		run_nopre(&r, &w, src, dst);
 		run_pre(&r, &w, src, dst, false);
+		run_nopre(&r, &w, src, dst);
 		run_pre(&r, &w, src, dst, true);
-		run_pieces(&r, &w, flat);
+		run_upstream(&r, &w);
 	}
 	sim_mdev_close(w.src, src);
 	sim_mdev_close(w.dst, dst);
@@ -736,7 +791,7 @@ static void usage(const char *argv0)
 {
 	fprintf(stderr,
 		"usage: %s [--reps N] [--sizes N,N,...] [--no-e2e]\n"
-		"  sizes among 1,16,256,4096,16384,65536 (default: all)\n",
+		"  sizes among 1,16,256,4096,16384,65536 (default: 16 to 65536)\n",
 		argv0);
 	exit(2);
 }
@@ -744,13 +799,12 @@ static void usage(const char *argv0)
 int main(int argc, char *argv[])
 {
 	bool want[NR_SHAPES], e2e = true;
-	struct flat_target *flat;
 	unsigned int reps = 0;
 	size_t s;
 	int i;
 
 	for (s = 0; s < NR_SHAPES; s++)
-		want[s] = true;
+		want[s] = s >= DEFAULT_FIRST_SHAPE;
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--reps") && i + 1 < argc) {
 			reps = strtoul(argv[++i], NULL, 10);
@@ -783,15 +837,11 @@ int main(int argc, char *argv[])
 	printf("C\tcallgrind-markers\n");
 #endif
 	for (i = 0; i < PH_NR; i++)
-		printf("P\t%s\t%s\t%s\n", phases[i].name, phases[i].group,
-		       phases[i].what);
-	flat = calloc(1, sizeof(*flat));
-	if (!flat)
-		die("target", -ENOMEM);
+		printf("P\t%s\t%s\t%s\t%s\n", phases[i].name, phases[i].group,
+		       phases[i].parts ? phases[i].parts : "-", phases[i].what);
 	for (s = 0; s < NR_SHAPES; s++)
 		if (want[s])
 			run_size(shapes[s].adapters, shapes[s].domains, reps,
-				 e2e && !run_on_valgrind, flat);
-	free(flat);
+				 e2e && !run_on_valgrind);
 	return 0;
 }

@@ -2,12 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0
 """A model, not a measurement: the list steps Linux 6.12's vfio_ap takes to
 give a destination mdev a configuration of N queues, which the simulator
-cannot show (its apply uses flat arrays).
+cannot show (it has no such lists).
 
-vfio_ap_mig_host_apply() -> vfio_ap_mdev_set_matrix() (patch 0002: the body
-of ap_config_store()) does, with the host's AP queues in ap_bus.c's
-ap_queues hash table (256 buckets) and the mdev's linked queues in
-matrix_mdev->qtable.queues (256 buckets):
+Our driver never writes the destination mdev's assignment (it verifies
+only). The upstream series (v1-v4) overwrites it from the stream at
+RESUMING -> STOP; the benchmark's model of that series leaves this step
+out. If it goes through vfio_ap's own assignment paths (those of
+ap_config_store() and assign_adapter/assign_domain), with the host's AP
+queues in ap_bus.c's ap_queues hash table (256 buckets) and the mdev's
+linked queues in matrix_mdev->qtable.queues (256 buckets), it does:
 
 - link: for every APQN of each newly added adapter, and again for every
   APQN of each newly added domain, vfio_ap_mdev_link_apqn() ->
