@@ -25,6 +25,12 @@
 #include "apmig_sysfs.h"
 
 #define APMIG_QUOTE_MAX		80
+/*
+ * A sysfs show fills one page: vfio_ap's sysfs_emit_at() stops after 4095
+ * bytes, in the middle of a line. matrix and guest_matrix lines are 8 bytes,
+ * so a whole one is never that long: one that is was cut off.
+ */
+#define APMIG_SHOW_MAX		4095
 /* The unit of TAPQ's ml field in bytes (the AP bus's max_msg_size). */
 #define APMIG_ML_CHUNK		4096
 
@@ -637,11 +643,15 @@ static int parse_ap_config(struct apmig_loader *ld, struct apmig_mdev *m)
 	return 0;
 }
 
-/* Read a multi-line attribute; 1 read, 0 absent and optional, -errno. */
-static int ld_read_text(struct apmig_loader *ld, bool optional, char **text,
-			const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static int ld_read_text(struct apmig_loader *ld, bool optional, char **text,
-			const char *fmt, ...)
+/*
+ * Read a multi-line attribute; 1 read, 0 absent and optional, -errno.
+ * @cut (may be NULL): set when the kernel cut it off at a page.
+ */
+static int ld_read_text(struct apmig_loader *ld, bool optional, bool *cut,
+			char **text, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+static int ld_read_text(struct apmig_loader *ld, bool optional, bool *cut,
+			char **text, const char *fmt, ...)
 {
 	va_list ap;
 	ssize_t n;
@@ -662,6 +672,8 @@ static int ld_read_text(struct apmig_loader *ld, bool optional, char **text,
 	if (n < 0)
 		return apmig_error_set(ld->err, (int)n, "%s: cannot read: %s",
 				       ld->path, strerror((int)-n));
+	if (cut)
+		*cut = n >= APMIG_SHOW_MAX;
 	return 1;
 }
 
@@ -685,6 +697,7 @@ static int host_load_mdev(struct apmig_loader *ld, struct apmig_host *h,
 {
 	const char *mdir = "devices/vfio_ap/matrix";
 	char *text = NULL;
+	bool cut = false;
 	int ret;
 
 	ret = ld_text(ld, true, "%s/%s/ap_config", mdir, m->uuid);
@@ -696,16 +709,22 @@ static int host_load_mdev(struct apmig_loader *ld, struct apmig_host *h,
 			return ret;
 	} else {
 		/* kernels before ap_config: matrix and control_domains */
-		ret = ld_read_text(ld, false, &text, "%s/%s/matrix", mdir,
+		ret = ld_read_text(ld, false, &cut, &text, "%s/%s/matrix", mdir,
 				   m->uuid);
 		if (ret < 0)
 			return ret;
+		if (cut) {
+			free(text);
+			return apmig_error_set(ld->err, -EFBIG,
+					       "%s: cut off by the kernel at %d bytes, and there is no ap_config to read the assignment from",
+					       ld->path, APMIG_SHOW_MAX);
+		}
 		ret = parse_matrix(ld, text, m->apm, m->aqm);
 		free(text);
 		if (ret)
 			return ret;
-		ret = ld_read_text(ld, false, &text, "%s/%s/control_domains",
-				   mdir, m->uuid);
+		ret = ld_read_text(ld, false, NULL, &text,
+				   "%s/%s/control_domains", mdir, m->uuid);
 		if (ret < 0)
 			return ret;
 		ret = parse_domains(ld, text, m->adm);
@@ -714,12 +733,17 @@ static int host_load_mdev(struct apmig_loader *ld, struct apmig_host *h,
 			return ret;
 	}
 
-	ret = ld_read_text(ld, true, &text, "%s/%s/guest_matrix", mdir,
+	ret = ld_read_text(ld, true, &cut, &text, "%s/%s/guest_matrix", mdir,
 			   m->uuid);
 	if (ret < 0)
 		return ret;
-	if (!ret) {
-		/* no guest_matrix attribute: vfio_ap's filter, as it computes it */
+	if (!ret || cut) {
+		/*
+		 * no guest_matrix attribute, or one cut off at a page (a guest
+		 * of more than 511 queues): vfio_ap's filter, as it computes it
+		 */
+		free(text);
+		m->guest_cut = cut;
 		apmig_host_filter_mdev(h, m);
 		return 0;
 	}

@@ -76,6 +76,8 @@ struct apmig_mdev {
 	DECLARE_BITMAP(guest_apm, VFIO_AP_MIG_IDS);
 	DECLARE_BITMAP(guest_aqm, VFIO_AP_MIG_IDS);
 	bool has_guest;			/* a guest uses it (status "in use") */
+	/* guest_matrix was cut off at a page: guest_* come from the filter */
+	bool guest_cut;
 };
 
 struct apmig_host {
