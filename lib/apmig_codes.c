@@ -54,10 +54,12 @@ static const char *const apmig_problem_keys[] = {
 	[APMIG_CODE_MDEV_ABSENT - 100]		= "mdev_absent",
 	[APMIG_CODE_MDEV_IN_USE - 100]		= "mdev_in_use",
 	[APMIG_CODE_SE_GUEST - 100]		= "se_guest",
+	[APMIG_CODE_QUEUE_UNREADABLE - 100]	= "queue_unreadable",
 };
 
 static const char *const apmig_warning_keys[] = {
 	[APMIG_CODE_SOURCE_IDLE - 150]		= "source_idle",
+	[APMIG_CODE_OTHER_UNREADABLE - 150]	= "other_queue_unreadable",
 };
 
 _Static_assert(sizeof(apmig_problem_keys) / sizeof(apmig_problem_keys[0]) ==

@@ -32,9 +32,11 @@ enum apmig_code {
 	APMIG_CODE_MDEV_ABSENT,		/* no destination mdev on the target */
 	APMIG_CODE_MDEV_IN_USE,		/* a running guest holds the destination */
 	APMIG_CODE_SE_GUEST,		/* the source runs Secure Execution */
+	APMIG_CODE_QUEUE_UNREADABLE,	/* a target queue the guest needs: EIO */
 	APMIG_CODE_PROBLEM_END,
 
 	APMIG_CODE_SOURCE_IDLE = 150,	/* no guest runs on the source mdev */
+	APMIG_CODE_OTHER_UNREADABLE,	/* a target queue the guest lacks: EIO */
 	APMIG_CODE_WARNING_END,
 };
 

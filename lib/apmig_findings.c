@@ -6,6 +6,9 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
+
+#include <linux/bitops.h>
 
 #include "apmig_findings.h"
 
@@ -53,6 +56,30 @@ void apmig_findings_hosts(struct apmig_findings *f,
 		apmig_findings_add(f, APMIG_CODE_SOURCE_IDLE,
 				   "mdev %s has no running guest on the source: only its configuration was judged",
 				   src_mdev->uuid);
+}
+
+void apmig_findings_unreadable(struct apmig_findings *f,
+			       const struct apmig_host *dst,
+			       const struct vfio_ap_mig_config *cfg)
+{
+	unsigned int i;
+
+	for (i = 0; i < VFIO_AP_MIG_MAX_QUEUES; i++) {
+		const struct apmig_queue *q = dst->queues[i];
+		bool needed;
+
+		if (!q || !q->read_err)
+			continue;
+		needed = test_bit_inv(VFIO_AP_MIG_APID(i), cfg->apm) &&
+			 test_bit_inv(VFIO_AP_MIG_APQI(i), cfg->aqm);
+		apmig_findings_add(f, needed ? APMIG_CODE_QUEUE_UNREADABLE :
+				   APMIG_CODE_OTHER_UNREADABLE,
+				   "queue %02x.%04x: ap_functions cannot be read on the target (%s)%s",
+				   VFIO_AP_MIG_APID(i), VFIO_AP_MIG_APQI(i),
+				   strerror(-q->read_err), needed ?
+				   ": the guest needs it, its characteristics are unknown" :
+				   ": the guest does not need it");
+	}
 }
 
 size_t apmig_findings_problems(const struct apmig_findings *f)

@@ -49,6 +49,15 @@ void apmig_findings_hosts(struct apmig_findings *f,
 			  const struct apmig_host *dst,
 			  const struct apmig_mdev *dest, const char *dest_uuid);
 
+/*
+ * The target's queues whose ap_functions could not be read: a problem for
+ * each one the source guest @cfg has (its characteristics are unknown), a
+ * warning for the others.
+ */
+void apmig_findings_unreadable(struct apmig_findings *f,
+			       const struct apmig_host *dst,
+			       const struct vfio_ap_mig_config *cfg);
+
 /* How many of @f are problems. */
 size_t apmig_findings_problems(const struct apmig_findings *f);
 

@@ -410,10 +410,19 @@ static int host_load_queue(struct apmig_loader *ld, struct apmig_host *h,
 	q->mdev = -1;
 	q->config = true;
 
-	/* older kernels have no queue ap_functions: the card's then */
+	/*
+	 * older kernels have no queue ap_functions: the card's then. Its read
+	 * asks TAPQ afresh and can fail (EIO) on a real host: that concerns
+	 * this queue alone, a problem only for a guest that needs it.
+	 */
 	q->functions = h->cards[apid].functions;
 	ret = ld_hex32(ld, true, &q->functions, QDIR "ap_functions",
 		       apid, apid, apqi);
+	if (ret == -EIO || ret == -EAGAIN || ret == -EBUSY || ret == -ENODEV) {
+		q->read_err = ret;
+		q->functions = h->cards[apid].functions;
+		ret = 0;
+	}
 	if (ret < 0)
 		return ret;
 	ret = ld_bool(ld, true, &q->config, QDIR "config", apid, apid, apqi);
@@ -1037,6 +1046,14 @@ int apmig_host_guest_config(const struct apmig_host *host,
 		u16 apqn = cfg->queues[i].apqn;
 
 		q = host->queues[apqn];
+		if (q && q->read_err) {
+			vfio_ap_mig_config_free(cfg);
+			return apmig_error_set(err, q->read_err,
+					       "mdev %s: queue %02x.%04x: ap_functions: cannot read: %s",
+					       mdev->uuid, VFIO_AP_MIG_APID(apqn),
+					       VFIO_AP_MIG_APQI(apqn),
+					       strerror(-q->read_err));
+		}
 		if (!q) {
 			unsigned int apid = VFIO_AP_MIG_APID(apqn);
 			unsigned int apqi = VFIO_AP_MIG_APQI(apqn);

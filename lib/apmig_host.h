@@ -60,6 +60,7 @@ struct apmig_queue {
 	enum apmig_driver driver;
 	enum apmig_qstatus status;
 	int mdev;			/* index in host->mdevs it is assigned to, -1 */
+	int read_err;			/* -errno of its ap_functions read, 0 */
 };
 
 struct apmig_mdev {

@@ -378,6 +378,7 @@ static int cmd_check(int argc, char *argv[])
 	apmig_findings_hosts(&find, src_host, src_mdev, host,
 			     how == CHECK_DEST_ABSENT ? NULL :
 			     apmig_host_mdev(host, dest), dest);
+	apmig_findings_unreadable(&find, host, &cfg);
 	if (a.json) {
 		if (check_print_json(&a, &cfg, has_guest, host, &find, dest, how, &pr)) {
 			ret = apmig_fail("check", "cannot write the output");
