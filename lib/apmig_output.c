@@ -19,8 +19,46 @@
 #include "apmig_codes.h"
 #include "apmig_output.h"
 
+#ifndef APMIG_VERSION
+#define APMIG_VERSION "unknown"
+#endif
+
+static enum apmig_verbosity apmig_verbosity = APMIG_NORMAL;
+static bool apmig_json_mode;
+static bool apmig_json_printed;		/* a document went out */
+static char apmig_err_what[32];		/* the first error, for --json */
+static char apmig_err_msg[512];
+
+const char *apmig_version(void)
+{
+	return APMIG_VERSION;
+}
+
+void apmig_set_verbosity(enum apmig_verbosity v)
+{
+	apmig_verbosity = v;
+}
+
+enum apmig_verbosity apmig_get_verbosity(void)
+{
+	return apmig_verbosity;
+}
+
+void apmig_json_errors(bool on)
+{
+	apmig_json_mode = on;
+}
+
 int apmig_vfail(const char *what, const char *fmt, va_list ap)
 {
+	va_list aq;
+
+	if (!apmig_err_what[0]) {
+		va_copy(aq, ap);
+		snprintf(apmig_err_what, sizeof(apmig_err_what), "%s", what);
+		vsnprintf(apmig_err_msg, sizeof(apmig_err_msg), fmt, aq);
+		va_end(aq);
+	}
 	fprintf(stderr, "apmig: %s: ", what);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
@@ -189,14 +227,40 @@ struct json_object *apmig_table_json(const struct apmig_column *cols,
 
 int apmig_json_print(FILE *f, struct json_object *obj)
 {
+	struct json_object *doc = json_object_new_object();
 	const char *s;
+	int ret = 0;
 
-	s = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY |
+	json_object_object_add(doc, "api_level", json_object_new_int(APMIG_API_LEVEL));
+	json_object_object_add(doc, "apmig_version",
+			       json_object_new_string(APMIG_VERSION));
+	json_object_object_foreach(obj, key, val)
+		json_object_object_add(doc, key, json_object_get(val));
+	apmig_json_printed = true;
+	s = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
 					   JSON_C_TO_STRING_SPACED |
 					   JSON_C_TO_STRING_NOSLASHESCAPE);
 	if (!s || fprintf(f, "%s\n", s) < 0)
-		return -EIO;
-	return 0;
+		ret = -EIO;
+	json_object_put(doc);
+	return ret;
+}
+
+int apmig_json_error_print(FILE *f)
+{
+	struct json_object *obj, *err;
+	int ret;
+
+	if (!apmig_json_mode || apmig_json_printed || !apmig_err_what[0])
+		return 0;
+	obj = json_object_new_object();
+	err = json_object_new_object();
+	json_object_object_add(err, "what", json_object_new_string(apmig_err_what));
+	json_object_object_add(err, "message", json_object_new_string(apmig_err_msg));
+	json_object_object_add(obj, "error", err);
+	ret = apmig_json_print(f, obj);
+	json_object_put(obj);
+	return ret;
 }
 
 void apmig_print_ids(FILE *f, const unsigned long *bitmap, int digits)

@@ -8,6 +8,7 @@
 #define APMIG_OUTPUT_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,13 +23,50 @@ struct vfio_ap_mig_problem;
 #define APMIG_EXIT_ERROR	2	/* usage or environment error */
 
 /*
- * Print "apmig: <what>: <why>\n" to stderr (<why> from @fmt).
+ * Print "apmig: <what>: <why>\n" to stderr (<why> from @fmt); the first
+ * such error is also kept for apmig_json_error_print().
  * Returns APMIG_EXIT_ERROR so that callers can `return apmig_fail(...)`.
  */
 int apmig_fail(const char *what, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int apmig_vfail(const char *what, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
+
+/*
+ * The level of the --json interface: every document apmig prints carries it
+ * as "api_level", with the tool's version as "apmig_version". Members are
+ * only ever added at one level; the level goes up when a member changes its
+ * meaning or goes away.
+ */
+#define APMIG_API_LEVEL		1
+
+/* The tool's version, e.g. "0.1.0". */
+const char *apmig_version(void);
+
+/* How much the commands print: -q, --quiet and -V, --verbose. */
+enum apmig_verbosity {
+	APMIG_QUIET = -1,	/* nothing on stdout: the exit status says it */
+	APMIG_NORMAL = 0,
+	APMIG_VERBOSE = 1,	/* more detail where a command has it */
+};
+
+void apmig_set_verbosity(enum apmig_verbosity v);
+enum apmig_verbosity apmig_get_verbosity(void);
+
+/*
+ * --json was given: an error that ends the command (exit status 2) is then
+ * also printed to stdout as a JSON document by apmig_json_error_print(),
+ * unless the command had already printed its document.
+ */
+void apmig_json_errors(bool on);
+
+/*
+ * If --json was given, an error was reported with apmig_fail() and no JSON
+ * document has been printed yet, print to @f the document
+ * {"api_level", "apmig_version", "error": {"what", "message"}}: the <what>
+ * and <why> of the first error. Returns 0 or -EIO.
+ */
+int apmig_json_error_print(FILE *f);
 
 /* Length of lszcrypt's FUNCTIONS string "SMCDAXNHFR" plus the NUL. */
 #define APMIG_FUNCTIONS_LEN	11
@@ -96,8 +134,9 @@ struct json_object *apmig_table_json(const struct apmig_column *cols,
 				     size_t nr_cols, const void *row);
 
 /*
- * Print @obj to @f in apmig's stable JSON layout (two-space indent,
- * unescaped slashes, trailing newline). Returns 0 or -EIO.
+ * Print the document @obj to @f in apmig's stable JSON layout (two-space
+ * indent, unescaped slashes, trailing newline), "api_level" and
+ * "apmig_version" as its first members. Returns 0 or -EIO.
  */
 int apmig_json_print(FILE *f, struct json_object *obj);
 

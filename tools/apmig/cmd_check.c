@@ -171,6 +171,15 @@ static void check_print_text(const struct check_args *a,
 	       cfg->nr_queues == 1 ? "" : "s",
 	       bitmap_weight(cfg->adm, VFIO_AP_MIG_IDS),
 	       bitmap_weight(cfg->adm, VFIO_AP_MIG_IDS) == 1 ? "" : "s");
+	if (apmig_get_verbosity() == APMIG_VERBOSE) {
+		printf("  adapters:        ");
+		apmig_print_ids(stdout, cfg->apm, 2);
+		printf("\n  usage domains:   ");
+		apmig_print_ids(stdout, cfg->aqm, 4);
+		printf("\n  control domains: ");
+		apmig_print_ids(stdout, cfg->adm, 4);
+		printf("\n");
+	}
 	switch (how) {
 	case CHECK_DEST_ABSENT:
 		printf("target:  mdev %s (not on the target)\n", dest);
@@ -289,6 +298,7 @@ static int check_parse(int argc, char *argv[], struct check_args *a)
 			return apmig_cmd_help(cmd);
 		case 'j':
 			a->json = true;
+			apmig_json_errors(true);
 			break;
 		case 'S':
 			if (apmig_opt_path(cmd, "source", optarg, &a->source_dir))
@@ -401,6 +411,7 @@ out_free_cfg:
 
 const struct apmig_cmd apmig_cmd_check = {
 	.name = "check",
+	.json = true,
 	.fn = cmd_check,
 	.help = "tell whether a target host can take a guest's AP configuration",
 	.usage =

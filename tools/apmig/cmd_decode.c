@@ -375,6 +375,7 @@ static int cmd_decode(int argc, char *argv[])
 			return apmig_cmd_help(&apmig_cmd_decode);
 		case 'j':
 			json = true;
+			apmig_json_errors(true);
 			break;
 		default:
 			return APMIG_EXIT_ERROR;
@@ -400,6 +401,7 @@ static int cmd_decode(int argc, char *argv[])
 
 const struct apmig_cmd apmig_cmd_decode = {
 	.name = "decode",
+	.json = true,
 	.fn = cmd_decode,
 	.help = "print a migration stream in readable form",
 	.usage =

@@ -337,7 +337,7 @@ const struct apmig_cmd apmig_cmd_fsm = {
 	"  -f, --flags FLAGS  the device's migration flags, comma separated:\n"
 	"                     stop_copy (mandatory), p2p, pre_copy\n"
 	"                     (default stop_copy,p2p,pre_copy, as vfio_ap advertises)\n"
-	"  -v, --verbose      path: also print each arc and what vfio_ap does on it\n"
+	"  -V, --verbose      path: also print each arc and what vfio_ap does on it\n"
 	"  -h, --help         this text\n"
 	"\n"
 	"Exit status: 0 the kernel takes this path, 1 the kernel refuses the\n"
@@ -386,16 +386,16 @@ static int fsm_run(int argc, char *argv[])
 	static const struct option opts[] = {
 		APMIG_OPT_HELP,
 		{ "flags", required_argument, NULL, 'f' },
-		{ "verbose", no_argument, NULL, 'v' },
+		{ "verbose", no_argument, NULL, 'V' },
 		APMIG_OPT_END,
 	};
 	unsigned int flags = FSM_ALL_FLAGS;
 	const char *action;
-	bool verbose = false;
+	bool verbose = apmig_get_verbosity() == APMIG_VERBOSE;
 	char bad[64];
 	int c, nargs;
 
-	while ((c = apmig_getopt(&apmig_cmd_fsm, argc, argv, ":hf:v", opts)) != -1) {
+	while ((c = apmig_getopt(&apmig_cmd_fsm, argc, argv, ":hf:V", opts)) != -1) {
 		switch (c) {
 		case 'h':
 			return apmig_cmd_help(&apmig_cmd_fsm);
@@ -408,7 +408,7 @@ static int fsm_run(int argc, char *argv[])
 				return apmig_cmd_usage_error(&apmig_cmd_fsm,
 							     "--flags: stop_copy is mandatory: the uAPI requires it of every migration driver");
 			break;
-		case 'v':
+		case 'V':
 			verbose = true;
 			break;
 		default:

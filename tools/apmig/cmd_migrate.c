@@ -608,6 +608,7 @@ static int cmd_migrate(int argc, char *argv[])
 			return apmig_cmd_help(cmd);
 		case 'j':
 			a.json = true;
+			apmig_json_errors(true);
 			break;
 		case 'S':
 			if (apmig_opt_path(cmd, "source", optarg, &a.source_dir))
@@ -651,6 +652,7 @@ static int cmd_migrate(int argc, char *argv[])
 
 const struct apmig_cmd apmig_cmd_migrate = {
 	.name = "migrate",
+	.json = true,
 	.fn = cmd_migrate,
 	.help = "migrate a guest's AP configuration between two simulated hosts",
 	.usage =

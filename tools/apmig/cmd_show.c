@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * apmig show: the vfio_ap mediated devices of a host with their adapters,
- * domains and control domains, and each of their queues as lszcrypt -V
- * shows it. The columns are defined once, for the table and for --json.
+ * domains and control domains, and each of their queues in a table akin to
+ * lszcrypt -V's. The columns are defined once, for the table and for --json.
  */
 #include <stdio.h>
 #include <string.h>
@@ -156,14 +156,20 @@ static struct json_object *col_guest(const void *row)
 				       test_bit_inv(VFIO_AP_MIG_APQI(r->apqn), r->mdev->guest_aqm));
 }
 
-/* The queue table, lszcrypt -V's columns and what vfio_ap adds. */
+/*
+ * The queue table. CARD.DOM, TYPE, FUNCTIONS and DRIVER are lszcrypt -V's;
+ * the columns that show something else than lszcrypt's MODE, STATUS, HWTYPE
+ * and QDEPTH have names of their own: QMODE (from the queue's facility
+ * word), STATE (with "missing"), AT (raw_hwtype) and DEPTH (the attribute,
+ * one less than QDEPTH).
+ */
 static const struct apmig_column show_cols[] = {
 	{ "CARD.DOM", "apqn", 8, APMIG_LEFT, col_apqn },
 	{ "TYPE", "type", 5, APMIG_LEFT, col_type },
-	{ "MODE", "mode", 11, APMIG_LEFT, col_mode },
-	{ "STATUS", "status", 8, APMIG_LEFT, col_status },
-	{ "HWTYPE", "hwtype", 6, APMIG_RIGHT, col_hwtype },
-	{ "QDEPTH", "qdepth", 6, APMIG_RIGHT, col_depth },
+	{ "QMODE", "mode", 11, APMIG_LEFT, col_mode },
+	{ "STATE", "state", 8, APMIG_LEFT, col_status },
+	{ "AT", "ap_type", 3, APMIG_RIGHT, col_hwtype },
+	{ "DEPTH", "depth", 5, APMIG_RIGHT, col_depth },
 	{ "FUNCTIONS", "functions", 10, APMIG_LEFT, col_functions },
 	{ "BS", "bs", 2, APMIG_RIGHT, col_bs },
 	{ "DRIVER", "driver", 9, APMIG_LEFT, col_driver },
@@ -302,6 +308,7 @@ static int cmd_show(int argc, char *argv[])
 			break;
 		case 'j':
 			json = true;
+			apmig_json_errors(true);
 			break;
 		default:
 			return APMIG_EXIT_ERROR;
@@ -331,6 +338,7 @@ static int cmd_show(int argc, char *argv[])
 
 const struct apmig_cmd apmig_cmd_show = {
 	.name = "show",
+	.json = true,
 	.fn = cmd_show,
 	.help = "show the vfio_ap mediated devices and their queues",
 	.usage =
@@ -338,7 +346,8 @@ const struct apmig_cmd apmig_cmd_show = {
 	"\n"
 	"Show the vfio_ap mediated devices of this host (or only UUID): their\n"
 	"adapters, usage and control domains, and each queue with its type,\n"
-	"mode, functions, driver and status, as lszcrypt -V shows them.\n"
+	"mode, state, AP type, depth, functions and driver (columns named as\n"
+	"lszcrypt -V's only where they show the same; see apmig(8)).\n"
 	"\n"
 	"Options:\n"
 	"  -s, --sysfs DIR  read the host from DIR instead of $APMIG_SYSFS_ROOT or /sys\n"

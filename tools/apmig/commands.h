@@ -6,6 +6,8 @@
 #ifndef APMIG_COMMANDS_H
 #define APMIG_COMMANDS_H
 
+#include <stdbool.h>
+
 /**
  * struct apmig_cmd - one subcommand
  * @name: what the user types after "apmig"
@@ -13,12 +15,14 @@
  *      exit status: 0 done/compatible, 1 refused/incompatible, 2 error.
  * @help: one line for "apmig --help"
  * @usage: synopsis and options for "apmig <name> --help", ends with '\n'
+ * @json: the command has --json (its errors are then JSON documents too)
  */
 struct apmig_cmd {
 	const char *name;
 	int (*fn)(int argc, char *argv[]);
 	const char *help;
 	const char *usage;
+	bool json;
 };
 
 extern const struct apmig_cmd apmig_cmd_show;

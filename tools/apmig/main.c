@@ -4,17 +4,15 @@
  * global options and hands the rest of the command line to a subcommand.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "apmig_output.h"
 
 #include "commands.h"
-
-#ifndef APMIG_VERSION
-#define APMIG_VERSION "unknown"
-#endif
 
 /* Every subcommand, in the order "apmig --help" lists them. */
 static const struct apmig_cmd *const apmig_cmds[] = {
@@ -43,8 +41,15 @@ static int apmig_usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "Usage: apmig [--help] [--version] COMMAND [ARGS]\n\n"
+	fprintf(f, "Usage: apmig [-h] [-v] [-q | -V] COMMAND [ARGS]\n\n"
 		"Live migration of s390 KVM guests with vfio-ap crypto queues.\n\n"
+		"Options:\n"
+		"  -h, --help     print this help\n"
+		"  -v, --version  print the version of apmig\n"
+		"  -q, --quiet    print nothing on standard output: the exit status\n"
+		"                 tells the outcome, errors still go to standard error\n"
+		"  -V, --verbose  print more detail (check: the source guest's adapters\n"
+		"                 and domains; fsm path: each arc)\n\n"
 		"Commands:\n");
 	for (i = 0; i < APMIG_NR_CMDS; i++)
 		if (apmig_cmds[i])
@@ -63,8 +68,12 @@ static int apmig_usage(FILE *f)
  */
 static int apmig_close_stdout(const char *what, int ret)
 {
-	int err = ferror(stdout) ? EIO : 0;
+	int err;
 
+	/* With --json an error is a document too (unless one went out). */
+	if (ret == APMIG_EXIT_ERROR)
+		apmig_json_error_print(stdout);
+	err = ferror(stdout) ? EIO : 0;
 	errno = 0;
 	if (fclose(stdout))
 		err = errno ? errno : EIO;
@@ -74,31 +83,80 @@ static int apmig_close_stdout(const char *what, int ret)
 	return APMIG_EXIT_ERROR;
 }
 
+/*
+ * Whether the command's arguments ask for --json (before a "--"): then even
+ * a usage error found before the command reaches that option is reported
+ * as a JSON document too. The commands also say so when they parse it.
+ */
+static bool apmig_wants_json(int argc, char *argv[])
+{
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
+			return true;
+	return false;
+}
+
+/* --quiet: standard output goes to /dev/null. Returns 0 or an exit status. */
+static int apmig_quiet(void)
+{
+	int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0) {
+		apmig_fail("quiet", "/dev/null: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return APMIG_EXIT_ERROR;
+	}
+	close(fd);
+	apmig_set_verbosity(APMIG_QUIET);
+	return 0;
+}
+
 int main(int argc, char *argv[])
 {
 	static const struct option opts[] = {
 		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
+		{ "version", no_argument, NULL, 'v' },
+		{ "verbose", no_argument, NULL, 'V' },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct apmig_cmd *cmd;
+	bool quiet = false, verbose = false;
 	int c, first;
 
 	opterr = 0;
 	/* '+': stop at the command name; what follows is the command's. */
-	while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+hvVq", opts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			return apmig_close_stdout("help", apmig_usage(stdout));
-		case 'V':
-			printf("apmig %s\n", APMIG_VERSION);
+		case 'v':
+			printf("apmig %s\n", apmig_version());
 			return apmig_close_stdout("version", APMIG_EXIT_OK);
+		case 'V':
+			verbose = true;
+			break;
+		case 'q':
+			quiet = true;
+			break;
 		default:
 			apmig_fail("usage", "unknown option '%s'", argv[optind - 1]);
 			fprintf(stderr, "Try 'apmig --help'.\n");
 			return APMIG_EXIT_ERROR;
 		}
 	}
+	if (quiet && verbose) {
+		apmig_fail("usage", "--quiet and --verbose exclude each other");
+		fprintf(stderr, "Try 'apmig --help'.\n");
+		return APMIG_EXIT_ERROR;
+	}
+	if (quiet && apmig_quiet())
+		return APMIG_EXIT_ERROR;
+	if (verbose)
+		apmig_set_verbosity(APMIG_VERBOSE);
 	if (optind >= argc) {
 		apmig_fail("usage", "no command given");
 		fprintf(stderr, "Try 'apmig --help'.\n");
@@ -115,6 +173,8 @@ int main(int argc, char *argv[])
 	} else {
 		cmd = apmig_find_cmd(argv[first]);
 		if (cmd) {
+			apmig_json_errors(cmd->json &&
+					  apmig_wants_json(argc - first, argv + first));
 			optind = 0;	/* the command's getopt starts afresh */
 			return apmig_close_stdout(cmd->name,
 						  cmd->fn(argc - first, argv + first));
