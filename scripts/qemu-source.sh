@@ -1,0 +1,129 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The pristine QEMU 10.2 the QEMU series is made for: Debian's source
+# package qemu (unstable; scripts/install-deps.sh qemu adds its deb-src
+# entry), the newest 10.2 version apt offers, or the newest version of all
+# when there is none. Its upstream tarball (.orig.tar.xz, without Debian's
+# patches) is imported once into a git repository:
+#
+#   $APMIG_QEMU_CACHE/qemu/          the git work tree
+#   tag "pristine"                   one root commit holding the unpacked
+#                                    tarball, nothing else
+#   $APMIG_QEMU_CACHE/qemu.version   the Debian version of that commit
+#
+# The commit has fixed author, dates and message, so the same package gives
+# the same commit id on every machine: the base-commit of the series.
+#
+# Prints "qemu-check: qemu <version>". Callers hold the cache lock
+# (scripts/qemu-series.sh, scripts/qemu-check.sh). Exit 2 when the source
+# cannot be had.
+set -u
+set -o pipefail
+
+PKG=qemu
+WANT=10.2
+CACHE=${APMIG_QEMU_CACHE:-/var/cache/apmig-qemu}
+TREE=$CACHE/qemu
+export LC_ALL=C
+
+die() {
+	echo "qemu-source: $*" >&2
+	exit 2
+}
+
+# The source versions apt knows, newest first: those of $WANT, then the rest.
+versions() {
+	apt-cache showsrc "$PKG" 2>/dev/null |
+		awk '$1 == "Version:" { print $2 }' | sort -u |
+		while read -r v; do
+			u=${v#*:}
+			case "$u" in "$WANT".*) echo "0 $v" ;; *) echo "1 $v" ;; esac
+		done | sort -k1,1n -k2,2Vr | awk '{ print $2 }'
+}
+
+all=$(versions)
+if [ -z "$all" ] && [ "$(id -u)" = 0 ]; then
+	# Lists older than the sources entry: refresh them once.
+	apt-get update -qq >/dev/null 2>&1
+	all=$(versions)
+fi
+[ -n "$all" ] ||
+	die "apt knows no source package $PKG (scripts/install-deps.sh qemu adds Debian unstable's deb-src)"
+
+have=$(cat "$CACHE/qemu.version" 2>/dev/null)
+if [ -n "$have" ] && echo "$all" | grep -qxF "$have" &&
+   git -C "$TREE" rev-parse -q --verify pristine^{commit} >/dev/null; then
+	# Keep what is cached while apt still offers it and nothing newer of
+	# the same rank is first in line.
+	if [ "$(echo "$all" | head -n 1)" = "$have" ]; then
+		echo "qemu-check: $PKG $have"
+		exit 0
+	fi
+fi
+
+# ---------------------------------------------------------------- download
+mkdir -p "$CACHE/dl" || die "cannot create $CACHE/dl"
+version=""
+for v in $all; do
+	rm -rf "${CACHE:?}/dl/"* "$TREE.tmp"
+	echo "qemu-source: apt-get source --download-only $PKG=$v"
+	# A version the index lists can be missing on the mirror (404: take the
+	# next), or only its .dsc can be missing: the tarball is what we need.
+	(cd "$CACHE/dl" && apt-get -q source --download-only "$PKG=$v") \
+		>"$CACHE/dl/apt.log" 2>&1
+	upstream=${v#*:}
+	upstream=${upstream%-*}
+	if [ -f "$CACHE/dl/${PKG}_$upstream.orig.tar.xz" ]; then
+		version=$v
+		break
+	fi
+	sed 's/^/    /' "$CACHE/dl/apt.log" | tail -n 5 >&2
+done
+[ -n "$version" ] || die "no version of $PKG could be downloaded"
+case "${version#*:}" in
+"$WANT".*) ;;
+*) echo "qemu-source: warning: apt offers no $PKG $WANT; using $version," \
+	"the series is made for $WANT" >&2 ;;
+esac
+tarball=$CACHE/dl/${PKG}_$upstream.orig.tar.xz
+maintainer=$(awk -F': ' '$1 == "Maintainer" { print $2; exit }' \
+	"$CACHE"/dl/*.dsc 2>/dev/null)
+[ -n "$maintainer" ] ||
+	maintainer="Debian QEMU Team <pkg-qemu-devel@lists.alioth.debian.org>"
+
+# ---------------------------------------------------------------- import
+echo "qemu-source: importing $PKG $version into $TREE"
+mkdir -p "$TREE.tmp" &&
+	tar -xJf "$tarball" -C "$TREE.tmp" --strip-components=1 ||
+	die "cannot unpack $tarball"
+[ -f "$TREE.tmp/VERSION" ] || die "$tarball holds no QEMU source (no VERSION)"
+# The release's own date (the mtime of VERSION in the tarball), the same on
+# every machine.
+date="@$(stat -c %Y "$TREE.tmp/VERSION") +0000"
+
+cd "$TREE.tmp" || die "cannot enter $TREE.tmp"
+git init -q . &&
+	git config gc.auto 0 &&
+	git config core.abbrev 12 &&
+	git config core.fsmonitor false ||
+	die "git init failed"
+# -f: the tarball as it is, including what QEMU's .gitignore names.
+git add -f -A . || die "git add failed"
+export GIT_AUTHOR_NAME=${maintainer% <*} GIT_COMMITTER_NAME=${maintainer% <*}
+email=${maintainer##*<}
+export GIT_AUTHOR_EMAIL=${email%>} GIT_COMMITTER_EMAIL=${email%>}
+export GIT_AUTHOR_DATE=$date GIT_COMMITTER_DATE=$date
+git commit -q --no-verify -m "Debian $PKG ${version#*:} (upstream tarball)" -m \
+"The unpacked ${tarball##*/} of the Debian source package
+$PKG ${version#*:}, unchanged and without Debian's patches, imported by
+scripts/qemu-source.sh of the vfio-ap live migration project." ||
+	die "git commit failed"
+git tag -f pristine >/dev/null || die "git tag failed"
+git checkout -q -B apmig-base pristine
+cd - >/dev/null || exit 2
+
+rm -rf "$TREE" && mv "$TREE.tmp" "$TREE" || die "cannot move $TREE.tmp to $TREE"
+rm -f "$tarball"
+echo "$version" >"$CACHE/qemu.version"
+echo "qemu-source: base commit $(git -C "$TREE" rev-parse pristine)"
+echo "qemu-check: $PKG $version"
