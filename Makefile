@@ -10,17 +10,21 @@ FUZZ_SECONDS ?= 30
 PREFIX     ?= /usr/local
 DESTDIR    ?=
 
-.PHONY: all deps demo check test kernel-check series fuzz tsan bench install clean
+.PHONY: all deps tool-deps demo check test kernel-check series fuzz tsan bench install clean
 
-all: deps
+# The tool alone: a C compiler, meson, ninja and json-c (tests if cmocka is there).
+all: tool-deps
 	@test -f $(BUILD)/build.ninja || meson setup $(BUILD) --buildtype=debugoptimized --prefix=$(PREFIX) >/dev/null
 	ninja -C $(BUILD)
 
 deps:
 	@sh scripts/install-deps.sh userspace
 
+tool-deps:
+	@sh scripts/install-deps.sh tool
+
 demo: all
-	./$(BUILD)/apmig demo
+	APMIG_DEMO_HOSTS=data/hosts ./$(BUILD)/apmig demo
 
 # Userspace tests under ASan+UBSan, fuzzers, TSan, then the kernel gates.
 check: deps

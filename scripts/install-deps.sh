@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Install the Debian packages a make target needs, when they are missing.
-# Usage: install-deps.sh userspace|kernel|bench
-# Exits 2 naming the package that could not be installed.
+# Usage: install-deps.sh tool|userspace|kernel|bench
+# Exits 2 naming the package that could not be installed. Elsewhere than on
+# Debian it installs nothing: it says what the target needs.
 #
 # "kernel" also makes Debian's experimental suite known to apt, pinned to
 # priority 1 so that nothing is upgraded from it (linux-source-7.3 is only
@@ -11,6 +12,7 @@
 # machine's own Debian entry: the repository names no mirror.
 set -eu
 
+tool="gcc meson ninja-build pkg-config libjson-c-dev"
 userspace="gcc clang meson ninja-build pkg-config libjson-c-dev libcmocka-dev
 	   libclang-rt-14-dev llvm python3"
 kernel="gcc-s390x-linux-gnu binutils-s390x-linux-gnu sparse coccinelle
@@ -19,11 +21,26 @@ kernel="gcc-s390x-linux-gnu binutils-s390x-linux-gnu sparse coccinelle
 bench="valgrind python3"
 
 case "${1:-}" in
+tool) want=$tool ;;
 userspace) want=$userspace ;;
 kernel) want=$kernel ;;
 bench) want=$bench ;;
-*) echo "usage: $0 userspace|kernel|bench" >&2; exit 2 ;;
+*) echo "usage: $0 tool|userspace|kernel|bench" >&2; exit 2 ;;
 esac
+
+# Not Debian (RHEL, SLES, ...): no apt. The tool needs a C compiler, meson,
+# ninja and json-c; the rest is for the tests and the kernel gates.
+if [ ! -f /etc/debian_version ]; then
+	if [ "$1" = tool ]; then
+		command -v meson >/dev/null && command -v ninja >/dev/null &&
+			pkg-config --exists json-c 2>/dev/null && exit 0
+		echo "install-deps: not Debian: install a C compiler, meson, ninja and json-c's development files" >&2
+		echo "  (RHEL, Fedora: gcc meson ninja-build pkgconf-pkg-config json-c-devel; SLES: gcc meson ninja pkg-config libjson-c-devel)" >&2
+		exit 2
+	fi
+	echo "install-deps: not Debian, installing nothing: '$1' needs what these Debian packages hold: $(echo $want)" >&2
+	exit 0
+fi
 
 # Does apt know this suite's binaries (Packages) or sources (Sources)?
 suite_known() {

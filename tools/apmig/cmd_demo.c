@@ -20,9 +20,6 @@
 #ifndef APMIG_DATADIR
 #define APMIG_DATADIR "/usr/local/share/apmig"
 #endif
-#ifndef APMIG_SRCDIR
-#define APMIG_SRCDIR "."
-#endif
 
 #define DEMO_GUEST	"8ab1a2c4-5d3e-4f60-9a7b-0c1d2e3f4a5b"
 #define DEMO_DEST	"5f2e9a10-3b4c-4d5e-8f60-718293a4b5c6"
@@ -42,27 +39,26 @@ static bool demo_is_dir(const char *path)
 	return !stat(path, &st) && S_ISDIR(st.st_mode);
 }
 
-/* The shipped hosts: $APMIG_DEMO_HOSTS, installed, else the source tree. */
-static const char *demo_hosts(char *buf, size_t len)
+/*
+ * The shipped hosts: $APMIG_DEMO_HOSTS, else those installed under the
+ * prefix. An installed binary knows no path of the tree it was built in:
+ * `make demo` and the tests name the source tree's data/hosts by the
+ * environment.
+ */
+static const char *demo_hosts(void)
 {
 	const char *env = getenv("APMIG_DEMO_HOSTS");
-	char probe[PATH_MAX];
 
 	if (env && *env)
 		return env;
-	if (demo_path(probe, sizeof(probe), APMIG_DATADIR, "hosts/source") &&
-	    demo_is_dir(probe) && demo_path(buf, len, APMIG_DATADIR, "hosts"))
-		return buf;
-	if (demo_path(buf, len, APMIG_SRCDIR, "data/hosts"))
-		return buf;
-	return APMIG_SRCDIR "/data/hosts";
+	return APMIG_DATADIR "/hosts";
 }
 
 static int cmd_demo(int argc, char *argv[])
 {
 	static const struct option opts[] = { APMIG_OPT_HELP, APMIG_OPT_END };
 	const struct apmig_cmd *cmd = &apmig_cmd_demo;
-	char hosts_buf[PATH_MAX], src[PATH_MAX], dst[PATH_MAX], bad[PATH_MAX];
+	char src[PATH_MAX], dst[PATH_MAX], bad[PATH_MAX];
 	struct apmig_migrate_args a = {
 		.cmd = "demo",
 		.source_dir = src,
@@ -81,7 +77,7 @@ static int cmd_demo(int argc, char *argv[])
 	if (optind < argc)
 		return apmig_cmd_usage_error(cmd, "unexpected argument '%s'",
 					     argv[optind]);
-	hosts = demo_hosts(hosts_buf, sizeof(hosts_buf));
+	hosts = demo_hosts();
 	if (!demo_path(src, sizeof(src), hosts, "source") ||
 	    !demo_path(dst, sizeof(dst), hosts, "target") ||
 	    !demo_path(bad, sizeof(bad), hosts, "incompatible") ||
@@ -125,8 +121,8 @@ const struct apmig_cmd apmig_cmd_demo = {
 	"Usage: apmig demo\n"
 	"\n"
 	"Nothing to prepare: runs 'apmig migrate' (simulated) twice on the hosts\n"
-	"shipped with apmig (<datadir>/apmig/hosts, else the source tree's\n"
-	"data/hosts; APMIG_DEMO_HOSTS overrides), each with destination mdev\n"
+	"shipped with apmig (<datadir>/apmig/hosts; APMIG_DEMO_HOSTS overrides,\n"
+	"e.g. with the source tree's data/hosts), each with destination mdev\n"
 	DEMO_DEST " prepared. First the guest of mdev\n"
 	DEMO_GUEST " moves to a compatible host; then the\n"
 	"same migration to an incompatible host is refused, every problem listed,\n"
