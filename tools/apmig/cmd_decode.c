@@ -389,8 +389,7 @@ static int cmd_decode(int argc, char *argv[])
 		return apmig_cmd_usage_error(&apmig_cmd_decode,
 					     "unexpected argument '%s'", argv[optind]);
 
-	/* One byte beyond the largest stream: the decoder then says why. */
-	ret = apmig_read_input(path, VFIO_AP_MIG_MAX_STREAM + 1, &buf, &len,
+	ret = apmig_read_input(path, APMIG_STREAM_READ_MAX, &buf, &len,
 			       &truncated);
 	if (ret)
 		return apmig_fail("decode", "%s: %s", path, strerror(-ret));

@@ -87,8 +87,7 @@ int apmig_read_stream(const char *what, const char *path,
 	void *buf;
 	int ret;
 
-	/* One byte beyond the largest stream: the decoder then says why. */
-	ret = apmig_read_input(path, VFIO_AP_MIG_MAX_STREAM + 1, &buf, &len,
+	ret = apmig_read_input(path, APMIG_STREAM_READ_MAX, &buf, &len,
 			       &truncated);
 	if (ret)
 		return apmig_fail(what, "%s: %s", path, strerror(-ret));

@@ -8,6 +8,16 @@
 #include "vfio_ap_mig_stream.h"
 
 /*
+ * How much of a stream file the commands read: the largest stream and the
+ * header of one more record. The decoder refuses a record whose header
+ * crosses VFIO_AP_MIG_MAX_STREAM as soon as that header is in (-EFBIG, at
+ * its record_len), so it always reaches its verdict within these bytes: a
+ * stream cut short is reported where it really ends, one too long where
+ * the record that crosses the limit starts.
+ */
+#define APMIG_STREAM_READ_MAX	(VFIO_AP_MIG_MAX_STREAM + VFIO_AP_MIG_HDR_SIZE)
+
+/*
  * Read @path ("-": standard input) into a new buffer, at most @max bytes;
  * @truncated tells whether more followed. Returns 0 or -errno; the caller
  * frees *@buf.
