@@ -10,7 +10,7 @@ FUZZ_SECONDS ?= 30
 PREFIX     ?= /usr/local
 DESTDIR    ?=
 
-.PHONY: all deps tool-deps demo check test kernel-check series fuzz tsan bench install clean
+.PHONY: all deps tool-deps demo check test kernel-check series qemu-check qemu-series fuzz tsan bench install clean
 
 # The tool alone: a C compiler, meson, ninja and json-c (tests if cmocka is there).
 all: tool-deps
@@ -35,6 +35,17 @@ test: deps
 
 kernel-check:
 	@bash scripts/kernel-check.sh
+
+# The QEMU gates: the QEMU 10.2 series applied, qemu-system-s390x built,
+# checkpatch, the tests that cover it (scripts/qemu-check.sh).
+qemu-check:
+	@bash scripts/qemu-check.sh
+
+# The QEMU series as mail, signed off by you, on QEMU 10.2:
+# build/qemu-series/.
+qemu-series:
+	@sh scripts/install-deps.sh qemu
+	@bash scripts/qemu-series.sh
 
 # The kernel series as mail, signed off by you (git config user.name and
 # user.email), on Linux 7.3: build/series/.

@@ -37,6 +37,7 @@ if [ $userspace_only = 0 ]; then
 	# apmig fsm path against the real vfio_mig_get_next_state() tables.
 	stage fsm-vs-kernel python3 tests/fsm/compare-kernel.py build-asan/apmig \
 		"${APMIG_KERNEL_CACHE:-/var/cache/apmig-kernel}/linux"
+	stage qemu bash scripts/qemu-check.sh
 fi
 
 echo "=== summary"

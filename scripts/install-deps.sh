@@ -1,15 +1,17 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Install the Debian packages a make target needs, when they are missing.
-# Usage: install-deps.sh tool|userspace|kernel|bench
+# Usage: install-deps.sh tool|userspace|kernel|bench|qemu
 # Exits 2 naming the package that could not be installed. Elsewhere than on
 # Debian it installs nothing: it says what the target needs.
 #
 # "kernel" also makes Debian's experimental suite known to apt, pinned to
 # priority 1 so that nothing is upgraded from it (linux-source-7.3 is only
 # there: scripts/kernel-source.sh downloads it), and unstable's source
-# packages (scripts/kernel-sparse.sh). Their URI is the one of the
-# machine's own Debian entry: the repository names no mirror.
+# packages (scripts/kernel-sparse.sh). "qemu" makes unstable's source
+# packages (QEMU 10.2, scripts/qemu-source.sh) and its binaries, pinned
+# the same way, known. Their URI is the one of the machine's own Debian
+# entry: the repository names no mirror.
 set -eu
 
 tool="gcc meson ninja-build pkg-config libjson-c-dev"
@@ -19,13 +21,20 @@ kernel="gcc-s390x-linux-gnu binutils-s390x-linux-gnu sparse coccinelle
 	ocaml-nox qemu-system-misc bc flex bison libelf-dev libssl-dev xz-utils
 	python3 make perl rsync kmod cpio gcc libc6-dev git"
 bench="valgrind python3"
+# QEMU 10.2's lean s390x build (scripts/qemu-check.sh), its s390-ccw
+# firmware (cross compiler) and checkpatch.pl; meson >= 1.5 comes from
+# unstable when the system's is older (qemu-check.sh unpacks it).
+qemu="gcc libc6-dev make ninja-build pkg-config python3 python3-venv
+      libglib2.0-dev zlib1g-dev libfdt-dev device-tree-compiler flex bison
+      gcc-s390x-linux-gnu git perl xz-utils"
 
 case "${1:-}" in
 tool) want=$tool ;;
 userspace) want=$userspace ;;
 kernel) want=$kernel ;;
 bench) want=$bench ;;
-*) echo "usage: $0 tool|userspace|kernel|bench" >&2; exit 2 ;;
+qemu) want=$qemu ;;
+*) echo "usage: $0 tool|userspace|kernel|bench|qemu" >&2; exit 2 ;;
 esac
 
 # Not Debian (RHEL, SLES, ...): no apt. The tool needs a C compiler, meson,
@@ -120,6 +129,18 @@ if [ "$1" = kernel ]; then
 		add_suite deb-src unstable
 	elif ! suite_known Packages experimental || ! suite_known Sources unstable; then
 		echo "install-deps: Debian experimental (deb) and unstable (deb-src) must be in apt's sources (run as root to add them)" >&2
+		exit 2
+	fi
+fi
+
+# QEMU 10.2 is unstable's source package qemu (scripts/qemu-source.sh);
+# unstable's binaries, pinned, give meson and pycotap to a Debian 12.
+if [ "$1" = qemu ]; then
+	if [ "$(id -u)" = 0 ]; then
+		add_suite deb-src unstable
+		add_suite deb unstable
+	elif ! suite_known Sources unstable || ! suite_known Packages unstable; then
+		echo "install-deps: Debian unstable (deb and deb-src) must be in apt's sources (run as root to add them)" >&2
 		exit 2
 	fi
 fi
