@@ -200,14 +200,12 @@ echo "=== kernel-check: $CRYPTO/ after every patch, ARCH=$ARCH W=1 C=1 (sparse),
 SPARSE=$(bash scripts/kernel-sparse.sh "$TREE") || exit 2
 echo "sparse: $SPARSE ($("$SPARSE" --version))"
 mkdir -p "$BUILD"
-# The build keeps the checked configuration; before the patch that adds
+# The build starts from the checked configuration (a run ends with the
+# same one, so it is usually already there); before the patch that adds
 # the test option, syncconfig drops it, and gives it its default again
 # (KUNIT_ALL_TESTS=m) when the option appears.
-if ! cmp -s "$CONFIG_CHECK/.config" "$BUILD/config.used" ||
-   [ ! -f "$BUILD/.config" ]; then
-	cp "$CONFIG_CHECK/.config" "$BUILD/.config" &&
-		cp "$CONFIG_CHECK/.config" "$BUILD/config.used"
-fi
+cmp -s "$CONFIG_CHECK/.config" "$BUILD/.config" ||
+	cp "$CONFIG_CHECK/.config" "$BUILD/.config" || die "cannot write $BUILD/.config"
 built=0
 k=0
 for c in "${commits[@]}"; do
