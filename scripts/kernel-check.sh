@@ -6,8 +6,10 @@
 #   series      scripts/series.sh generates the mailable series, which
 #               `git am` applies to a fresh branch of the pristine tree
 #   bisect      drivers/s390/crypto/ builds after every patch, W=1 and
-#               sparse (C=1), with no warning from our files; olddefconfig
-#               with KUNIT=m makes the tests a module of their own
+#               sparse (C=1), without a warning: the pristine base is built
+#               first, so every warning after it comes from our code;
+#               olddefconfig with KUNIT=m makes the tests a module of
+#               their own
 #   checkpatch  --strict on every generated patch: no error, warning, check
 #   kernel-doc  -Wall on our new files: no warning
 #   coccicheck  `make coccicheck MODE=report M=drivers/s390/crypto`: no
@@ -154,9 +156,6 @@ new=$(for p in $(list "$REPO/kernel/series/series"); do
 done)
 new_c=$(echo "$new" | grep -E '^drivers/.*\.c$')
 new_ch=$(echo "$new" | grep -E '^drivers/.*\.[ch]$')
-ours=$(printf '%s\n' $new_ch $CRYPTO/vfio_ap_ops.c $CRYPTO/vfio_ap_drv.c \
-	$CRYPTO/vfio_ap_private.h | sed 's|.*/||' | sort -u)
-ours_re="(^|/)($(echo "$ours" | sed 's/\./\\./g' | paste -sd'|')):[0-9]+(:[0-9]+)?: ?(warning|error)"
 
 # ---------------------------------------------------------------- config
 t=$(now)
@@ -206,45 +205,59 @@ mkdir -p "$BUILD"
 # (KUNIT_ALL_TESTS=m) when the option appears.
 cmp -s "$CONFIG_CHECK/.config" "$BUILD/.config" ||
 	cp "$CONFIG_CHECK/.config" "$BUILD/.config" || die "cannot write $BUILD/.config"
+# Step 0 builds the pristine base, so that every later step compiles only
+# our objects (removed before each step, so that each step shows all their
+# warnings) and what our changes make rebuild: from step 1 on, every
+# warning is ours, also one an upstream header prints for our code.
+warn_re=':[0-9]+(:[0-9]+)?: ?(fatal )?(warning|error)|(^|-)ld: (warning|error)'
+steps=(pristine "${commits[@]}")
 built=0
-k=0
-for c in "${commits[@]}"; do
-	k=$((k + 1))
+for k in $(seq 0 "$N"); do
 	ts=$(now)
-	subject=$(git -C "$TREE" log -1 --format=%s "$c")
+	c=${steps[$k]}
+	if [ "$k" = 0 ]; then
+		subject="(the pristine base: upstream, not gated)"
+	else
+		subject=$(git -C "$TREE" log -1 --format=%s "$c")
+		rm -f "$BUILD/$CRYPTO"/vfio_ap*.o
+	fi
 	git -C "$TREE" checkout -q "$c" || die "cannot check out $c"
 	log=$LOGS/build-$k.log
 	make_ok=1
-	# Our objects are compiled at every step, so that each step shows every
-	# warning of our files, not only those of the files it changed.
-	rm -f "$BUILD/$CRYPTO"/vfio_ap*.o
 	# -k: one broken file does not hide the warnings of the others.
 	# </dev/null: a new Kconfig option takes its default.
 	make -C "$TREE" O="$BUILD" -k -j"$JOBS" W=1 C=1 CHECK="$SPARSE" \
 		"$CRYPTO/" </dev/null >"$log" 2>&1 || make_ok=0
-	warnings=$(grep -E "$ours_re" "$log" | sort -u)
-	kconfig=$(grep -E 'Kconfig:[0-9]+:warning' "$log" | sort -u)
-	others=$(grep -E ':[0-9]+(:[0-9]+)?: warning' "$log" | grep -vcE "$ours_re")
-	compiled=$(grep -cE '^  CC \[M\] ' "$log")
+	warnings=$(grep -E "$warn_re" "$log" | sort -u)
+	nwarn=$(echo "$warnings" | sed '/^$/d' | wc -l)
+	compiled=$(grep -cE '^  CC( \[M\])? ' "$log")
 	checked=$(grep -cE '^  CHECK ' "$log")
 	# kbuild drops C=1, with a warning only, when sparse is too old.
 	nosparse=$(grep -m1 'specified, but .* not available' "$log")
-	if [ $make_ok = 1 ] && [ -z "$warnings$kconfig$nosparse" ]; then
+	if [ "$k" = 0 ]; then
+		verdict=$([ $make_ok = 1 ] && echo built || echo FAILED)
+	elif [ $make_ok = 1 ] && [ -z "$warnings$nosparse" ]; then
 		built=$((built + 1))
 		verdict=ok
 	else
 		verdict=FAILED
 	fi
-	awk -v k=$k -v n=$N -v s="$subject" -v v=$verdict -v c=$compiled \
-	    -v ch=$checked -v o="$others" -v t0="$ts" -v t1="$(now)" \
-	    'BEGIN { printf "[%d/%d] %-64s %s (%d compiled, %d sparse-checked, %d upstream warnings; %.0f s)\n",
-		     k, n, s, v, c, ch, o, t1 - t0 }'
+	awk -v k="$k" -v n="$N" -v s="$subject" -v v=$verdict -v c="$compiled" \
+	    -v ch="$checked" -v w="$nwarn" -v t0="$ts" -v t1="$(now)" \
+	    'BEGIN { printf "[%d/%d] %-64s %s (%d compiled, %d sparse-checked, %d warnings; %.0f s)\n",
+		     k, n, s, v, c, ch, w, t1 - t0 }'
 	[ -n "$nosparse" ] && echo "    $nosparse"
-	[ -n "$warnings$kconfig" ] && printf '%s\n' $'    warnings and errors in our files:' \
-		"$(printf '%s\n' "$warnings" "$kconfig" | sed '/^$/d; s/^/      /')"
+	if [ "$k" = 0 ]; then
+		[ $make_ok = 1 ] || {
+			tail -n 20 "$log" | sed 's/^/      /'
+			die "the pristine base does not build"
+		}
+		continue
+	fi
+	[ -n "$warnings" ] && echo "$warnings" | sed "s|^$TREE/||; s/^/      /"
 	if [ $make_ok = 0 ]; then
-		errors=$(grep -E ': (fatal )?error:|\*\*\* [^[]|undefined!' "$log" |
-			grep -v 'Waiting for unfinished jobs' | grep -vxF -e "$warnings")
+		errors=$(grep -E '\*\*\* [^[]|undefined!' "$log" |
+			grep -v 'Waiting for unfinished jobs')
 		if [ -n "$errors" ]; then
 			echo "    the build failed:"
 			echo "$errors" | head -n 20 | sed 's/^/      /'
