@@ -18,7 +18,6 @@
 #include <kunit/static_stub.h>
 #include <kunit/visibility.h>
 #include <asm/ap.h>
-#include <asm/kvm_host.h>
 
 #include "ap_bus.h"
 #include "vfio_ap_private.h"

@@ -17,6 +17,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/mman.h>
+#include <linux/poll.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vfio.h>
@@ -246,6 +247,12 @@ static inline struct file *walk(struct kunit *test, struct ap_matrix_mdev *m,
 	return IS_ERR(f) ? NULL : f;
 }
 
+/* poll() says the file is readable, and nothing else. */
+static inline bool test_readable(struct file *f)
+{
+	return f->f_op->poll(f, NULL) == (EPOLLIN | EPOLLRDNORM);
+}
+
 /* read() once through user memory into h->kbuf + @off. */
 static inline ssize_t test_read(struct file *f, size_t off, size_t len)
 {
@@ -254,7 +261,7 @@ static inline ssize_t test_read(struct file *f, size_t off, size_t len)
 	ssize_t n;
 
 	n = f->f_op->read(f, u, len, NULL);
-	if (n > 0 && copy_from_user(h->kbuf + off, u, n))
+	if (n > 0 && copy_from_user(h->kbuf + off, u, (size_t)n))
 		return -EFAULT;
 	return n;
 }
@@ -277,7 +284,8 @@ static inline ssize_t test_write(struct file *f, const u8 *buf, size_t len)
 	struct test_host *h = test_host();
 	char __user *u = (char __user *)h->ubuf;
 
-	if (copy_to_user(u, buf, len))
+	/* Nothing to copy for an empty write (and no size check on 0). */
+	if (len && copy_to_user(u, buf, len))
 		return -EFAULT;
 	return f->f_op->write(f, u, len, NULL);
 }

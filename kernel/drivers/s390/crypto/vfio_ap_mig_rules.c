@@ -2,13 +2,14 @@
 /*
  * vfio_ap migration compatibility rules: compare the source guest's AP
  * configuration with what a target host offers and report every problem.
- * Pure C shared by the kernel driver and apmig.
+ * Pure C, also compiled in userspace by the project's tools.
  */
 
 #include <linux/bitmap.h>
 #include <linux/bitops.h>
 #include <linux/errno.h>
 #include <linux/kernel.h>
+#include <linux/string_choices.h>
 #include <linux/types.h>
 
 #include <kunit/visibility.h>
@@ -446,8 +447,8 @@ int vfio_ap_mig_format_problem(const struct vfio_ap_mig_problem *p,
 	case VFIO_AP_MIG_CHAR_APXA:
 	case VFIO_AP_MIG_CHAR_SLCF:
 		return snprintf(buf, len, "queue %02x.%04x: %s: source %s, target %s",
-				apid, apqi, name, p->source ? "yes" : "no",
-				p->target ? "yes" : "no");
+				apid, apqi, name, str_yes_no(p->source),
+				str_yes_no(p->target));
 	case VFIO_AP_MIG_CHAR_AP_TYPE:
 		vfio_ap_mig_type_str(p->source, s, sizeof(s));
 		vfio_ap_mig_type_str(p->target, t, sizeof(t));

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * vfio_ap migration compatibility rules: can a target host give a guest the
- * source's AP configuration? Pure C shared by the kernel driver and apmig;
+ * source's AP configuration? Pure C, also compiled in userspace;
  * every problem is reported, none stops the check.
  */
 #ifndef _VFIO_AP_MIG_RULES_H_
@@ -11,7 +11,7 @@
 
 #include "vfio_ap_mig_stream.h"
 
-/* Stable characteristic codes, shared with apmig: never renumber. */
+/* Stable characteristic codes, also used by userspace tools: never renumber. */
 enum vfio_ap_mig_char {
 	VFIO_AP_MIG_CHAR_EXISTS = 1,	/* APQN exists on the target host */
 	VFIO_AP_MIG_CHAR_BINDING,	/* bound to vfio_ap on the target */

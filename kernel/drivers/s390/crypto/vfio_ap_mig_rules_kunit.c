@@ -12,7 +12,6 @@
 
 #include "vfio_ap_mig_rules.h"
 
-
 /* CEX8 in CCA mode, all facilities, full native, bind state 0 */
 #define RULES_GR2_CEX8_CCA	(VFIO_AP_MIG_GR2_APSC | VFIO_AP_MIG_GR2_AP4KM | \
 				 VFIO_AP_MIG_GR2_AP4KC | VFIO_AP_MIG_GR2_CCA | \

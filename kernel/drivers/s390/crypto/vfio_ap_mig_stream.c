@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vfio_ap migration stream codec: the encoder and the incremental decoder
- * of the records specified in docs/migration-stream.md. Pure C, compiled
- * unchanged in the kernel and in userspace (against shim/include).
+ * of the records described in Documentation/arch/s390/vfio-ap-migration.rst.
+ * Pure C, also compiled unchanged in userspace.
  */
 
 #include <linux/bitmap.h>
@@ -764,7 +764,7 @@ static int vfio_ap_mig_dec_record(struct vfio_ap_mig_decoder *dec,
  * the rest. Errors are sticky: once failed, every call returns the error.
  *
  * Return: the number of bytes consumed (> 0 if @len > 0), or the -errno of
- * docs/migration-stream.md (see vfio_ap_mig_decoder_errmsg()).
+ * the rule the stream broke (vfio_ap_mig_decoder_errmsg() names it).
  */
 ssize_t vfio_ap_mig_decoder_feed(struct vfio_ap_mig_decoder *dec,
 				 const void *buf, size_t len,

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * vfio_ap migration stream: the guest's AP configuration on the wire.
- * Pure C shared by the kernel driver and userspace (apmig); the format is
- * specified byte by byte in docs/migration-stream.md.
+ * Pure C, also compiled unchanged in userspace; the format is described in
+ * Documentation/arch/s390/vfio-ap-migration.rst.
  */
 #ifndef _VFIO_AP_MIG_STREAM_H_
 #define _VFIO_AP_MIG_STREAM_H_
@@ -18,7 +18,7 @@
 #define VFIO_AP_MIG_IDS			256	/* adapter and domain ids */
 #define VFIO_AP_MIG_MAX_QUEUES		(VFIO_AP_MIG_IDS * VFIO_AP_MIG_IDS)
 
-/* Record header: every field big-endian, see docs/migration-stream.md */
+/* Record header: every field big-endian */
 #define VFIO_AP_MIG_HDR_SIZE		24
 #define VFIO_AP_MIG_CRC_SIZE		4
 #define VFIO_AP_MIG_SECTION_HDR_SIZE	8
@@ -147,6 +147,7 @@ enum vfio_ap_mig_event {
  * All fields are private to vfio_ap_mig_stream.c.
  */
 struct vfio_ap_mig_decoder {
+	/* private: */
 	u8 hdr[VFIO_AP_MIG_HDR_SIZE];
 	u8 *rec;			/* whole current record once header ok */
 	u32 rec_len;			/* from the header, bounded */
@@ -169,7 +170,7 @@ void vfio_ap_mig_decoder_release(struct vfio_ap_mig_decoder *dec);
 /*
  * Consume bytes from @buf up to the end of the current record at most.
  * Returns the number of bytes consumed (> 0 when @len > 0) or -errno
- * (see docs/migration-stream.md for the errno of each fault); @event tells
+ * (the errno says which rule the stream broke); @event tells
  * whether a record completed with the consumed bytes.
  */
 ssize_t vfio_ap_mig_decoder_feed(struct vfio_ap_mig_decoder *dec,

@@ -252,7 +252,7 @@ static void precopy_change_is_reinit_with_opt_in(struct kunit *test)
 	h->src->vdev.precopy_info_v2 = 1;
 	f = walk(test, h->src, VFIO_DEVICE_STATE_PRE_COPY);
 	KUNIT_ASSERT_NOT_NULL(test, f);
-	KUNIT_EXPECT_EQ(test, f->f_op->poll(f, NULL), EPOLLIN | EPOLLRDNORM);
+	KUNIT_EXPECT_TRUE(test, test_readable(f));
 	KUNIT_EXPECT_EQ(test, test_read(f, 0, 10), 10L);
 	test_set_config(test, &h->guest, apids, 1, apqis, 1, 0x04);
 	info = precopy_info(test, f);
@@ -261,14 +261,14 @@ static void precopy_change_is_reinit_with_opt_in(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, info.dirty_bytes, 0ULL);
 	n = 10 + test_read_all(test, f, 10, -ENOMSG);
 	KUNIT_EXPECT_EQ(test, n, first + second);
-	KUNIT_EXPECT_EQ(test, f->f_op->poll(f, NULL), 0U);
+	KUNIT_EXPECT_FALSE(test, test_readable(f));
 	info = precopy_info(test, f);
 	KUNIT_EXPECT_EQ(test, info.flags, 0U);
 	KUNIT_EXPECT_EQ(test, info.initial_bytes, 0ULL);
 	walk(test, h->src, VFIO_DEVICE_STATE_STOP_COPY);
 	n += test_read_all(test, f, n, 0);
 	KUNIT_EXPECT_EQ(test, n, first + second + VFIO_AP_MIG_UNCHANGED_RECORD_SIZE);
-	KUNIT_EXPECT_EQ(test, f->f_op->poll(f, NULL), EPOLLIN | EPOLLRDNORM);
+	KUNIT_EXPECT_TRUE(test, test_readable(f));
 	walk(test, h->src, VFIO_DEVICE_STATE_STOP);
 	fput(f);
 }
