@@ -45,13 +45,13 @@ qemu-check:
 # build/qemu-series/.
 qemu-series:
 	@sh scripts/install-deps.sh qemu
-	@bash scripts/qemu-series.sh
+	@bash scripts/series.sh qemu
 
 # The kernel series as mail, signed off by you (git config user.name and
 # user.email), on Linux 7.3: build/series/.
 series:
 	@sh scripts/install-deps.sh kernel
-	@bash scripts/series.sh
+	@bash scripts/series.sh kernel
 
 fuzz: deps
 	@bash scripts/fuzz.sh $(FUZZ_SECONDS)

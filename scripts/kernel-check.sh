@@ -56,29 +56,11 @@ export LC_ALL=C
 # kunit.py and kernel-doc would leave __pycache__ in the source tree.
 export PYTHONDONTWRITEBYTECODE=1
 
-failed=0
+GATE=kernel-check
+PROJECT=kernel
+# shellcheck source=scripts/gate-lib.sh
+. "$(dirname "$0")/gate-lib.sh"
 run_start=$(date +%s.%N)
-
-die() {
-	echo "kernel-check: $*" >&2
-	exit 2
-}
-
-result() {
-	echo "RESULT $1 $2 $3"
-	[ -n "${APMIG_RESULTS:-}" ] && echo "RESULT $1 $2 $3" >>"$APMIG_RESULTS"
-	[ "$3" -eq 0 ] || failed=1
-}
-
-now() {
-	date +%s.%N
-}
-
-# Print the wall time of a step: step_end <name> <start>.
-step_end() {
-	awk -v n="$1" -v s="$2" -v e="$(now)" \
-		'BEGIN { printf "--- %s: %.1f s\n", n, e - s }'
-}
 
 list() {
 	sed -e 's/#.*//' "$1" | awk 'NF { print $1 }'
@@ -104,49 +86,8 @@ step_end source "$t"
 
 # ---------------------------------------------------------------- series
 t=$(now)
-echo "=== kernel-check: generate the series (scripts/series.sh)"
-signoff=1
-if [ -z "$(git config user.name)" ] || [ -z "$(git config user.email)" ]; then
-	signoff=0
-	echo "kernel-check: no git identity (user.name, user.email): the series" \
-		"is generated without Signed-off-by and checkpatch runs with" \
-		"--no-signoff; \`make series\` needs the identity"
-	# The throwaway commits of git am need a committer.
-	export GIT_AUTHOR_NAME=kernel-check GIT_AUTHOR_EMAIL=kernel-check@invalid
-	export GIT_COMMITTER_NAME=kernel-check GIT_COMMITTER_EMAIL=kernel-check@invalid
-fi
-if [ $signoff = 1 ]; then
-	bash scripts/series.sh --out "$SERIES_OUT"
-else
-	bash scripts/series.sh --no-signoff --out "$SERIES_OUT"
-fi
-rc=$?
-if [ $rc -ne 0 ]; then
-	result kernel-series 0 1
-	exit $rc
-fi
-mapfile -t patches < <(ls "$SERIES_OUT"/[0-9]*.patch | grep -v '/0000-cover-letter')
-N=${#patches[@]}
-
-echo "--- git am onto a fresh branch of the pristine tree"
-cd "$TREE" || die "no $TREE"
-git checkout -q -f -B apmig-check pristine && git clean -q -f -d -x ||
-	die "cannot reset $TREE"
-applied=0
-for p in "${patches[@]}"; do
-	if ! git am -q "$p" >"$LOGS/am.log" 2>&1; then
-		sed 's/^/    /' "$LOGS/am.log"
-		git am --abort >/dev/null 2>&1
-		echo "kernel-check: ${p##*/} does not apply"
-		break
-	fi
-	applied=$((applied + 1))
-done
-cd "$REPO" || exit 2
-echo "applied $applied/$N patch(es) with git am"
-result kernel-series "$applied" $((applied < N))
-[ $applied = "$N" ] || exit 1
-mapfile -t commits < <(git -C "$TREE" rev-list --reverse pristine..apmig-check)
+echo "=== kernel-check: generate the series (scripts/series.sh kernel)"
+gate_series
 step_end series "$t"
 
 # Our files: what the series adds, and the upstream files it changes.

@@ -28,6 +28,9 @@ die() {
 	exit 2
 }
 
+# shellcheck source=scripts/pristine-import.sh
+. "$(dirname "$0")/pristine-import.sh"
+
 candidate() {
 	apt-cache policy "$PKG" 2>/dev/null | awk '$1 == "Candidate:" { print $2 }'
 }
@@ -74,25 +77,11 @@ mkdir -p "$TREE.tmp" &&
 	die "cannot unpack $tarball"
 rm -rf "$CACHE/dl/usr" "$deb"
 
-cd "$TREE.tmp" || die "cannot enter $TREE.tmp"
-git init -q . &&
-	git config gc.auto 0 &&
-	git config core.abbrev 12 &&
-	git config core.fsmonitor false ||
-	die "git init failed"
-# -f: the tarball as it is, including what the kernel's .gitignore names.
-git add -f -A . || die "git add failed"
-export GIT_AUTHOR_NAME=${maintainer% <*} GIT_COMMITTER_NAME=${maintainer% <*}
-email=${maintainer##*<}
-export GIT_AUTHOR_EMAIL=${email%>} GIT_COMMITTER_EMAIL=${email%>}
-export GIT_AUTHOR_DATE=$date GIT_COMMITTER_DATE=$date
-git commit -q --no-verify -m "Debian $PKG $deb_version" -m \
+pristine_import "$TREE.tmp" "$date" "$maintainer" "Debian $PKG $deb_version" \
 "The unpacked /usr/src/$PKG.tar.xz of the Debian package $PKG
 $deb_version, unchanged, imported by scripts/kernel-source.sh of the
-vfio-ap live migration project." || die "git commit failed"
-git tag -f pristine >/dev/null || die "git tag failed"
-git checkout -q -B apmig-base pristine
-cd - >/dev/null || exit 2
+vfio-ap live migration project." ||
+	die "cannot import $TREE.tmp into git"
 
 rm -rf "$TREE" && mv "$TREE.tmp" "$TREE" || die "cannot move $TREE.tmp to $TREE"
 echo "$version" >"$CACHE/linux.version"

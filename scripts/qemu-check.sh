@@ -3,7 +3,7 @@
 # `make qemu-check`: the gates of the vfio-ap live migration series on
 # QEMU 10.2 (Debian's source package qemu, scripts/qemu-source.sh):
 #
-#   qemu-series      scripts/qemu-series.sh generates the mailable series,
+#   qemu-series      scripts/series.sh qemu generates the mailable series,
 #                    which `git am` applies to a fresh branch of the pristine
 #                    tree
 #   qemu-build       qemu-system-s390x (--target-list=s390x-softmmu, lean
@@ -53,28 +53,10 @@ QTESTS="qom-test device-introspect-test qmp-cmd-test test-hmp boot-serial-test
 UNITTESTS="test-vmstate"
 export LC_ALL=C
 
-failed=0
-
-die() {
-	echo "qemu-check: $*" >&2
-	exit 2
-}
-
-result() {
-	echo "RESULT $1 $2 $3"
-	[ -n "${APMIG_RESULTS:-}" ] && echo "RESULT $1 $2 $3" >>"$APMIG_RESULTS"
-	[ "$3" -eq 0 ] || failed=1
-}
-
-now() {
-	date +%s.%N
-}
-
-# Print the wall time of a step: step_end <name> <start>.
-step_end() {
-	awk -v n="$1" -v s="$2" -v e="$(now)" \
-		'BEGIN { printf "--- %s: %.1f s\n", n, e - s }'
-}
+GATE=qemu-check
+PROJECT=qemu
+# shellcheck source=scripts/gate-lib.sh
+. "$(dirname "$0")/gate-lib.sh"
 
 # ---------------------------------------------------------------- deps
 t=$(now)
@@ -124,48 +106,8 @@ step_end source "$t"
 
 # ---------------------------------------------------------------- series
 t=$(now)
-echo "=== qemu-check: generate the series (scripts/qemu-series.sh)"
-signoff=1
-if [ -z "$(git config user.name)" ] || [ -z "$(git config user.email)" ]; then
-	signoff=0
-	echo "qemu-check: no git identity (user.name, user.email): the series" \
-		"is generated without Signed-off-by and checkpatch runs with" \
-		"--no-signoff; \`make qemu-series\` needs the identity"
-	export GIT_AUTHOR_NAME=qemu-check GIT_AUTHOR_EMAIL=qemu-check@invalid
-	export GIT_COMMITTER_NAME=qemu-check GIT_COMMITTER_EMAIL=qemu-check@invalid
-fi
-if [ $signoff = 1 ]; then
-	bash scripts/qemu-series.sh --out "$SERIES_OUT"
-else
-	bash scripts/qemu-series.sh --no-signoff --out "$SERIES_OUT"
-fi
-rc=$?
-if [ $rc -ne 0 ]; then
-	result qemu-series 0 1
-	exit $rc
-fi
-mapfile -t patches < <(ls "$SERIES_OUT"/[0-9]*.patch | grep -v '/0000-cover-letter')
-N=${#patches[@]}
-
-echo "--- git am onto a fresh branch of the pristine tree"
-cd "$TREE" || die "no $TREE"
-git checkout -q -f -B apmig-check pristine && git clean -q -f -d -x ||
-	die "cannot reset $TREE"
-applied=0
-for p in "${patches[@]}"; do
-	if ! git am -q "$p" >"$LOGS/am.log" 2>&1; then
-		sed 's/^/    /' "$LOGS/am.log"
-		git am --abort >/dev/null 2>&1
-		echo "qemu-check: ${p##*/} does not apply"
-		break
-	fi
-	applied=$((applied + 1))
-done
-cd "$REPO" || exit 2
-echo "applied $applied/$N patch(es) with git am"
-result qemu-series "$applied" $((applied < N))
-[ $applied = "$N" ] || exit 1
-mapfile -t commits < <(git -C "$TREE" rev-list --reverse pristine..apmig-check)
+echo "=== qemu-check: generate the series (scripts/series.sh qemu)"
+gate_series
 step_end series "$t"
 
 # ---------------------------------------------------------------- build

@@ -15,7 +15,7 @@
 # the same commit id on every machine: the base-commit of the series.
 #
 # Prints "qemu-check: qemu <version>". Callers hold the cache lock
-# (scripts/qemu-series.sh, scripts/qemu-check.sh). Exit 2 when the source
+# (scripts/series.sh qemu, scripts/qemu-check.sh). Exit 2 when the source
 # cannot be had.
 set -u
 set -o pipefail
@@ -30,6 +30,9 @@ die() {
 	echo "qemu-source: $*" >&2
 	exit 2
 }
+
+# shellcheck source=scripts/pristine-import.sh
+. "$(dirname "$0")/pristine-import.sh"
 
 # The source versions apt knows, newest first: those of $WANT, then the rest.
 versions() {
@@ -101,26 +104,11 @@ mkdir -p "$TREE.tmp" &&
 # every machine.
 date="@$(stat -c %Y "$TREE.tmp/VERSION") +0000"
 
-cd "$TREE.tmp" || die "cannot enter $TREE.tmp"
-git init -q . &&
-	git config gc.auto 0 &&
-	git config core.abbrev 12 &&
-	git config core.fsmonitor false ||
-	die "git init failed"
-# -f: the tarball as it is, including what QEMU's .gitignore names.
-git add -f -A . || die "git add failed"
-export GIT_AUTHOR_NAME=${maintainer% <*} GIT_COMMITTER_NAME=${maintainer% <*}
-email=${maintainer##*<}
-export GIT_AUTHOR_EMAIL=${email%>} GIT_COMMITTER_EMAIL=${email%>}
-export GIT_AUTHOR_DATE=$date GIT_COMMITTER_DATE=$date
-git commit -q --no-verify -m "Debian $PKG ${version#*:} (upstream tarball)" -m \
+pristine_import "$TREE.tmp" "$date" "$maintainer" "Debian $PKG ${version#*:} (upstream tarball)" \
 "The unpacked ${tarball##*/} of the Debian source package
 $PKG ${version#*:}, unchanged and without Debian's patches, imported by
 scripts/qemu-source.sh of the vfio-ap live migration project." ||
-	die "git commit failed"
-git tag -f pristine >/dev/null || die "git tag failed"
-git checkout -q -B apmig-base pristine
-cd - >/dev/null || exit 2
+	die "cannot import $TREE.tmp into git"
 
 rm -rf "$TREE" && mv "$TREE.tmp" "$TREE" || die "cannot move $TREE.tmp to $TREE"
 rm -f "$tarball"

@@ -1,14 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# `make series`: the mailable kernel series, generated from kernel/series/
-# (the one source of truth) on the pristine 7.3 tree of
-# scripts/kernel-source.sh, into build/series/ (0000-cover-letter.patch ..).
+# `make series` and `make qemu-series`: a mailable series, generated from
+# PROJECT/series/ (the one source of truth) on the pristine upstream tree of
+# scripts/PROJECT-source.sh, into build/series/ or build/qemu-series/
+# (0000-cover-letter.patch ..). PROJECT is kernel (Linux 7.3) or qemu
+# (QEMU 10.2).
 #
-# kernel/series/ holds
+# PROJECT/series/ holds
 #   series              the patch names, in order
 #   NAME.msg            subject line, blank line, body (no Signed-off-by)
-#   NAME.files          new files the patch adds whole, kernel tree paths,
-#                       copied from kernel/<path> of this repository
+#   NAME.files          new files the patch adds whole, upstream tree paths,
+#                       copied from PROJECT/<path> of this repository
 #   NAME.diff           changes to upstream files (-p1), on the tree as the
 #                       earlier patches leave it
 #   cover-letter.msg    subject line, blank line, body of the cover letter
@@ -17,41 +19,62 @@
 # made with `git commit -s`: the Signed-off-by is the git identity of whoever
 # runs this (user.name and user.email as seen from this repository).
 #
-# Usage: series.sh [--no-signoff] [--out DIR]
+# Usage: series.sh PROJECT [--no-signoff] [--out DIR]
 #   --no-signoff  commit without Signed-off-by; with no git identity the
-#                 throwaway commits are made as "kernel-check
-#                 <kernel-check@invalid>" (scripts/kernel-check.sh only)
-#   --out DIR     where the patches go (default: build/series)
+#                 throwaway commits are made as "PROJECT-check
+#                 <PROJECT-check@invalid>" (the PROJECT-check.sh gates only)
+#   --out DIR     where the patches go (default above)
 # Exit 1 when the series is broken, 2 when the environment is not usable.
 set -u
 set -o pipefail
 
 cd "$(dirname "$0")/.." || exit 2
 REPO=$(pwd)
-SERIES=$REPO/kernel/series
-CACHE=${APMIG_KERNEL_CACHE:-/var/cache/apmig-kernel}
-TREE=$CACHE/linux
 BRANCH=apmig-series
 export LC_ALL=C
 
+usage() {
+	echo "usage: $0 kernel|qemu [--no-signoff] [--out DIR]" >&2
+	exit 2
+}
+
+# What differs between the projects; the rest is one procedure.
+project=${1:-}
+case "$project" in
+kernel)
+	CACHE=${APMIG_KERNEL_CACHE:-/var/cache/apmig-kernel}
+	TREE=$CACHE/linux
+	LOCKVAR=APMIG_KERNEL_LOCKED
+	me=series
+	out=$REPO/build/series ;;
+qemu)
+	CACHE=${APMIG_QEMU_CACHE:-/var/cache/apmig-qemu}
+	TREE=$CACHE/qemu
+	LOCKVAR=APMIG_QEMU_LOCKED
+	me=qemu-series
+	out=$REPO/build/qemu-series ;;
+*) usage ;;
+esac
+shift
+SERIES=$REPO/$project/series
+
 signoff=1
-out=$REPO/build/series
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--no-signoff) signoff=0 ;;
 	--out) out=$2; shift ;;
-	*) echo "usage: $0 [--no-signoff] [--out DIR]" >&2; exit 2 ;;
+	*) usage ;;
 	esac
 	shift
 done
 
 fail() {
-	echo "series: $*" >&2
+	echo "$me: $*" >&2
 	exit 1
 }
 
 die() {
-	echo "series: $*" >&2
+	echo "$me: $*" >&2
 	exit 2
 }
 
@@ -66,23 +89,23 @@ email=$(git -C "$REPO" config user.email)
 if [ -z "$name" ] || [ -z "$email" ]; then
 	if [ $signoff = 1 ]; then
 		die "no git identity: the patches are signed off by whoever runs
-  \`make series\`. Set yours first:
+  \`make $me\`. Set yours first:
     git config --global user.name 'Your Name'
     git config --global user.email you@example.org"
 	fi
-	name="kernel-check"
-	email="kernel-check@invalid"
+	name="$project-check"
+	email="$project-check@invalid"
 fi
 export GIT_AUTHOR_NAME=$name GIT_AUTHOR_EMAIL=$email
 export GIT_COMMITTER_NAME=$name GIT_COMMITTER_EMAIL=$email
 
 # ---------------------------------------------------------------- sources
-[ -f "$SERIES/series" ] || fail "kernel/series/series missing"
+[ -f "$SERIES/series" ] || fail "$project/series/series missing"
 patches=$(list "$SERIES/series")
-[ -n "$patches" ] || fail "kernel/series/series names no patch"
-[ -f "$SERIES/cover-letter.msg" ] || fail "kernel/series/cover-letter.msg missing"
+[ -n "$patches" ] || fail "$project/series/series names no patch"
+[ -f "$SERIES/cover-letter.msg" ] || fail "$project/series/cover-letter.msg missing"
 for p in $patches; do
-	[ -f "$SERIES/$p.msg" ] || fail "$p: kernel/series/$p.msg missing"
+	[ -f "$SERIES/$p.msg" ] || fail "$p: $project/series/$p.msg missing"
 	[ -f "$SERIES/$p.files" ] || [ -f "$SERIES/$p.diff" ] ||
 		fail "$p: neither $p.files nor $p.diff: an empty patch"
 done
@@ -99,38 +122,42 @@ for f in "$SERIES"/*; do
 	series|cover-letter.msg) continue ;;
 	esac
 	echo "$patches" | grep -qxF "${b%.*}" ||
-		fail "kernel/series/$b belongs to no patch in kernel/series/series"
+		fail "$project/series/$b belongs to no patch in $project/series/series"
 done
 # Every new file is in exactly one patch, and every file the repository
-# keeps in kernel tree paths is in one.
+# keeps in upstream tree paths is in one.
 owned=$(for p in $patches; do
 	[ -f "$SERIES/$p.files" ] && list "$SERIES/$p.files"
 done | sort)
 dup=$(echo "$owned" | uniq -d)
 [ -z "$dup" ] || fail "in the .files of more than one patch: $(echo $dup)"
-have=$(cd "$REPO/kernel" && find . -mindepth 2 -type f ! -path './series/*' |
+have=$(cd "$REPO/$project" && find . -mindepth 2 -type f ! -path './series/*' |
 	sed 's|^\./||' | sort)
 orphans=$(comm -23 <(echo "$have") <(echo "$owned"))
 [ -z "$orphans" ] || fail "in no patch's .files: $(echo "$orphans" |
-	sed 's|^|kernel/|' | paste -sd' ')"
+	sed "s|^|$project/|" | paste -sd' ')"
 missing=$(comm -13 <(echo "$have") <(echo "$owned"))
 [ -z "$missing" ] || fail "listed in .files but missing: $(echo "$missing" |
-	sed 's|^|kernel/|' | paste -sd' ')"
+	sed "s|^|$project/|" | paste -sd' ')"
 
 # ---------------------------------------------------------------- tree
-if [ -z "${APMIG_KERNEL_LOCKED:-}" ]; then
+if [ -z "${!LOCKVAR:-}" ]; then
 	mkdir -p "$CACHE" || die "cannot create $CACHE"
 	exec 9>"$CACHE/lock"
 	flock 9 || die "cannot lock $CACHE"
-	export APMIG_KERNEL_LOCKED=1
+	export "$LOCKVAR=1"
 fi
-bash scripts/kernel-source.sh || exit 2
-version=$(cat "$CACHE/linux.version")
+bash "scripts/$project-source.sh" || exit 2
+version=$(cat "$CACHE/${TREE##*/}.version")
 cd "$TREE" || die "no $TREE"
 git checkout -q -f -B $BRANCH pristine && git clean -q -f -d -x ||
 	die "cannot reset $TREE to pristine"
 base=$(git rev-parse pristine)
-kversion=$(make -s kernelversion 2>/dev/null)
+if [ "$project" = kernel ]; then
+	uversion=$(make -s kernelversion 2>/dev/null)
+else
+	uversion=$(cat VERSION)
+fi
 
 # ---------------------------------------------------------------- commits
 n=0
@@ -141,13 +168,13 @@ for p in $patches; do
 			git cat-file -e "$base:$f" 2>/dev/null &&
 				fail "$p: $f is an upstream file: change it in $p.diff"
 			mkdir -p "$(dirname "$f")" &&
-				cp "$REPO/kernel/$f" "$f" &&
+				cp "$REPO/$project/$f" "$f" &&
 				git add -f "$f" || die "$p: cannot add $f"
 		done
 	fi
 	if [ -f "$SERIES/$p.diff" ] &&
 	   ! git apply --index "$SERIES/$p.diff"; then
-		fail "$p: kernel/series/$p.diff does not apply after patch $((n - 1))"
+		fail "$p: $project/series/$p.diff does not apply after patch $((n - 1))"
 	fi
 	sob=()
 	[ $signoff = 1 ] && sob=(-s)
@@ -163,21 +190,30 @@ cover=$out/0000-cover-letter.patch
 [ -f "$cover" ] || fail "git format-patch wrote no cover letter"
 # git's cover letter with our subject and body; its shortlog, diffstat and
 # base-commit stay.
-python3 - "$cover" "$SERIES/cover-letter.msg" "$version" "$kversion" "$base" <<'EOF' ||
+python3 - "$project" "$cover" "$SERIES/cover-letter.msg" "$version" "$uversion" "$base" <<'EOF' ||
 import re, sys
-cover, msg, version, kversion, base = sys.argv[1:]
+project, cover, msg, version, uversion, base = sys.argv[1:]
 with open(msg) as f:
 	subject, _, body = f.read().partition("\n")
 body = body.strip("\n")
-# 7.3.0-rc7 is tagged v7.3-rc7, 7.3.1 v7.3.1
-m = re.match(r"(\d+)\.(\d+)\.(\d+)(.*)", kversion)
-tag = "v%s.%s%s%s" % (m[1], m[2], "" if m[3] == "0" else "." + m[3], m[4]) if m else kversion
-body += f"""
+if project == "kernel":
+	# 7.3.0-rc7 is tagged v7.3-rc7, 7.3.1 v7.3.1
+	m = re.match(r"(\d+)\.(\d+)\.(\d+)(.*)", uversion)
+	tag = "v%s.%s%s%s" % (m[1], m[2], "" if m[3] == "0" else "." + m[3], m[4]) if m else uversion
+	body += f"""
 
 Based on the source of Debian's linux-source-7.3 {version}
-(Linux {kversion}, i.e. {tag}). The base-commit below is that source
+(Linux {uversion}, i.e. {tag}). The base-commit below is that source
 imported into git unchanged as a single commit, which is not in Linus'
 tree: the import is reproducible (same package, same commit id)."""
+else:
+	body += f"""
+
+Based on the upstream tarball of Debian's source package qemu {version}
+(QEMU {uversion}, i.e. v{uversion}), without Debian's patches. The
+base-commit below is that tarball imported into git unchanged as a single
+commit, which is not in QEMU's tree: the import is reproducible (same
+package, same commit id)."""
 with open(cover) as f:
 	text = f.read()
 if "*** SUBJECT HERE ***" not in text or "*** BLURB HERE ***" not in text:
@@ -189,7 +225,7 @@ with open(cover, "w") as f:
 EOF
 	fail "cannot fill the cover letter"
 
-echo "series: $n patches on Debian linux-source-7.3 $version ($kversion)," \
+echo "$me: $n patches on Debian's $project source $version ($uversion)," \
 	"base-commit $base"
-[ $signoff = 1 ] || echo "series: generated without Signed-off-by"
+[ $signoff = 1 ] || echo "$me: generated without Signed-off-by"
 ls "$out" | sed "s|^|  ${out#"$REPO"/}/|"
