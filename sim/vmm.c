@@ -601,8 +601,8 @@ static void *vmm_src_main(void *arg)
 		goto out_recover;
 	}
 	precopy = s->vmm->opts->precopy && (s->flags & VFIO_MIGRATION_PRE_COPY);
-	if (precopy && !s->vmm->opts->precopy_v1) {
-		/* a 7.3-aware QEMU: flags are output, REINIT is reported */
+	if (precopy && s->vmm->opts->precopy_v2) {
+		/* flags are output, REINIT is reported */
 		ret = shim_vfio_set_precopy_v2(s->devfd);
 		if (ret) {
 			vmm_fail(s, ret, "VFIO_DEVICE_FEATURE_MIG_PRECOPY_INFOv2");

@@ -6,12 +6,13 @@
  * carried through a real socketpair in chunks, each side in its own thread.
  *
  * What a real deployment splits between QEMU and libvirt is modelled as:
- * - source: flags and data size; with pre-copy the PRECOPY_INFOv2 opt-in
- *   (as a 7.3-aware QEMU), RUNNING -> PRE_COPY at setup, pre-copy reads
- *   while poll says readable (-ENOMSG = nothing now), with switchover-ack
- *   the INIT_DATA_SENT marker and a wait for the destination's approval,
- *   again after VFIO_PRECOPY_INFO_REINIT until the new initial data is
- *   sent and approved; at VM
+ * - source: flags and data size; RUNNING -> PRE_COPY at setup, pre-copy
+ *   reads while poll says readable (-ENOMSG = nothing now), with
+ *   switchover-ack the INIT_DATA_SENT marker and a wait for the
+ *   destination's approval. Like our QEMU 10.2 series it does not opt in
+ *   to PRECOPY_INFOv2 by default; with precopy_v2 it does, and waits again
+ *   after VFIO_PRECOPY_INFO_REINIT until the new initial data is sent and
+ *   approved (a QEMU whose migration core can take an approval back); at VM
  *   stop -> PRE_COPY_P2P / RUNNING_P2P, -> STOP_COPY / STOP, -> STOP_COPY,
  *   read until 0, -> STOP, close the data fd, wait for the destination's
  *   verdict; on failure resume the guest (-> RUNNING_P2P -> RUNNING) or,
@@ -73,7 +74,7 @@ struct sim_vmm_opts {
 	size_t src_buf;		/* read size; 0: min(1 MiB, stop_copy_length) */
 	size_t dst_buf;		/* write size; 0: 32 KiB (QEMUFile buffer) */
 	size_t wire_chunk;	/* socket write size; 0: whole frames */
-	bool precopy_v1;	/* no PRECOPY_INFOv2 opt-in (a QEMU before 7.3) */
+	bool precopy_v2;	/* opt in to PRECOPY_INFOv2 and honour REINIT */
 	sim_vmm_hook_t hook;	/* may be NULL */
 	void *hook_ctx;
 };

@@ -322,12 +322,13 @@ static void hook_change_source(struct sim_vmm *vmm, void *ctx,
 	c->calls++;
 }
 
-/* (b) Tests that the destination receives and checks the changed config. */
-static void test_source_changes_before_stop_copy(void **state)
+/* (b) The destination receives and checks the changed config. */
+static void source_changes_before_stop_copy(bool precopy_v2)
 {
 	struct world w;
 	struct change_ctx c = { .w = &w };
 	struct sim_vmm_opts o = { .precopy = true, .switchover_ack = true,
+				  .precopy_v2 = precopy_v2,
 				  .hook = hook_change_source, .hook_ctx = &c };
 	struct sim_vmm_result res;
 	struct ap_matrix src_guest;
@@ -343,6 +344,18 @@ static void test_source_changes_before_stop_copy(void **state)
 	assert_int_equal(res.bytes[SIM_SRC][SIM_PHASE_STOPCOPY],
 			 vfio_ap_mig_config_record_size(2));
 	world_fini(&w, &res);
+}
+
+/* Tests (b) with a VMM as our QEMU series is: no PRECOPY_INFOv2 opt-in. */
+static void test_source_changes_before_stop_copy(void **state)
+{
+	source_changes_before_stop_copy(false);
+}
+
+/* Tests (b) with a VMM that opts in to PRECOPY_INFOv2 and honours REINIT. */
+static void test_source_changes_before_stop_copy_v2(void **state)
+{
+	source_changes_before_stop_copy(true);
 }
 
 /* (c) hook: after the pre-copy check, a target queue leaves vfio_ap. */
@@ -1078,6 +1091,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_incompatible_target_precopy, teardown),
 		cmocka_unit_test_teardown(test_incompatible_target_stop_copy, teardown),
 		cmocka_unit_test_teardown(test_source_changes_before_stop_copy, teardown),
+		cmocka_unit_test_teardown(test_source_changes_before_stop_copy_v2, teardown),
 		cmocka_unit_test_teardown(test_target_changes_after_check, teardown),
 		cmocka_unit_test_teardown(test_reset_mid_phase, teardown),
 		cmocka_unit_test_teardown(test_tapq_fails_on_source, teardown),
