@@ -91,8 +91,15 @@ esac
 tarball=$CACHE/dl/${PKG}_$upstream.orig.tar.xz
 maintainer=$(awk -F': ' '$1 == "Maintainer" { print $2; exit }' \
 	"$CACHE"/dl/*.dsc 2>/dev/null)
+# Without the .dsc (only the .orig tarball downloaded), apt's index says it.
 [ -n "$maintainer" ] ||
-	maintainer="Debian QEMU Team <pkg-qemu-devel@lists.alioth.debian.org>"
+	maintainer=$(apt-cache showsrc "$PKG" 2>/dev/null |
+		awk -F': ' -v v="$version" '
+			/^$/ { m = ""; ver = "" }
+			$1 == "Maintainer" { m = $2 }
+			$1 == "Version" { ver = $2 }
+			m != "" && ver == v { print m; exit }')
+[ -n "$maintainer" ] || die "no maintainer known for $PKG $version"
 
 # ---------------------------------------------------------------- import
 echo "qemu-source: importing $PKG $version into $TREE"
