@@ -276,6 +276,18 @@ void apmig_print_ids(FILE *f, const unsigned long *bitmap, int digits)
 		fputs("none", f);
 }
 
+void apmig_print_masks(FILE *f, const char *indent, const unsigned long *apm,
+		       const unsigned long *aqm, const unsigned long *adm)
+{
+	fprintf(f, "%sadapters:        ", indent);
+	apmig_print_ids(f, apm, 2);
+	fprintf(f, "\n%susage domains:   ", indent);
+	apmig_print_ids(f, aqm, 4);
+	fprintf(f, "\n%scontrol domains: ", indent);
+	apmig_print_ids(f, adm, 4);
+	fputc('\n', f);
+}
+
 struct json_object *apmig_json_ids(const unsigned long *bitmap)
 {
 	struct json_object *arr = json_object_new_array();

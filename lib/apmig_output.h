@@ -142,6 +142,9 @@ int apmig_json_print(FILE *f, struct json_object *obj);
 
 /* Print a list of ids to @f as "%02x" (adapters) or "%04x" (domains), comma separated. */
 void apmig_print_ids(FILE *f, const unsigned long *bitmap, int digits);
+/* Print the adapters, usage and control domains of @apm/@aqm/@adm, a line each, after @indent. */
+void apmig_print_masks(FILE *f, const char *indent, const unsigned long *apm,
+		       const unsigned long *aqm, const unsigned long *adm);
 /* The ids of @bitmap (MSB-first numbering) as a JSON array of numbers. */
 struct json_object *apmig_json_ids(const unsigned long *bitmap);
 

@@ -171,15 +171,8 @@ static void check_print_text(const struct check_args *a,
 	       cfg->nr_queues == 1 ? "" : "s",
 	       bitmap_weight(cfg->adm, VFIO_AP_MIG_IDS),
 	       bitmap_weight(cfg->adm, VFIO_AP_MIG_IDS) == 1 ? "" : "s");
-	if (apmig_get_verbosity() == APMIG_VERBOSE) {
-		printf("  adapters:        ");
-		apmig_print_ids(stdout, cfg->apm, 2);
-		printf("\n  usage domains:   ");
-		apmig_print_ids(stdout, cfg->aqm, 4);
-		printf("\n  control domains: ");
-		apmig_print_ids(stdout, cfg->adm, 4);
-		printf("\n");
-	}
+	if (apmig_get_verbosity() == APMIG_VERBOSE)
+		apmig_print_masks(stdout, "  ", cfg->apm, cfg->aqm, cfg->adm);
 	switch (how) {
 	case CHECK_DEST_ABSENT:
 		printf("target:  mdev %s (not on the target)\n", dest);

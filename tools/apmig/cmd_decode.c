@@ -196,13 +196,7 @@ static void dec_text_section(const struct dec_record *r, uint16_t type,
 		printf("  section 0x%04x (unknown, optional: skipped) at offset %" PRIu64 ": %u bytes\n",
 		       type, r->offset + off, len);
 	if (type == VFIO_AP_MIG_SEC_MASKS) {
-		printf("    adapters:        ");
-		apmig_print_ids(stdout, cfg->apm, 2);
-		printf("\n    usage domains:   ");
-		apmig_print_ids(stdout, cfg->aqm, 4);
-		printf("\n    control domains: ");
-		apmig_print_ids(stdout, cfg->adm, 4);
-		printf("\n");
+		apmig_print_masks(stdout, "    ", cfg->apm, cfg->aqm, cfg->adm);
 	} else if (type == VFIO_AP_MIG_SEC_QUEUES) {
 		printf("    %u queue%s\n", cfg->nr_queues,
 		       cfg->nr_queues == 1 ? "" : "s");
