@@ -39,6 +39,19 @@ static inline ssize_t strscpy_pad(char *dst, const char *src, size_t size)
 	return ret;
 }
 
+/* The first byte of @start that is not @c, or NULL: the kernel's semantics. */
+static inline void *memchr_inv(const void *start, int c, size_t bytes)
+{
+	const unsigned char *p = start;
+	size_t i;
+
+	for (i = 0; i < bytes; i++) {
+		if (p[i] != (unsigned char)c)
+			return (void *)(p + i);
+	}
+	return NULL;
+}
+
 static inline void memzero_explicit(void *s, size_t count)
 {
 	memset(s, 0, count);

@@ -48,6 +48,18 @@
 #define VFIO_AP_MIG_E_RESERVED		2
 #define VFIO_AP_MIG_E_GR2		4
 
+/*
+ * IRQ section body (since 1.1): nr_targets, reserved, count, the targets,
+ * then one byte per queue of the QUEUES section: 0 off, n target n.
+ */
+#define VFIO_AP_MIG_I_NR_TARGETS	0
+#define VFIO_AP_MIG_I_RESERVED		2
+#define VFIO_AP_MIG_I_COUNT		4
+#define VFIO_AP_MIG_T_NIB		0
+#define VFIO_AP_MIG_T_ISC		8
+#define VFIO_AP_MIG_T_RESERVED		9
+#define VFIO_AP_MIG_T_RESERVED_LEN	7
+
 /**
  * vfio_ap_mig_crc32c() - CRC-32C (Castagnoli) of a buffer
  * @buf: the bytes
@@ -96,6 +108,9 @@ void vfio_ap_mig_config_free(struct vfio_ap_mig_config *cfg)
 	kvfree(cfg->queues);
 	cfg->queues = NULL;
 	cfg->nr_queues = 0;
+	kfree(cfg->irq_targets);
+	cfg->irq_targets = NULL;
+	cfg->nr_irq_targets = 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_config_free);
 
@@ -104,7 +119,8 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_config_free);
  * @cfg: the configuration whose masks are set
  *
  * Resizes @cfg->queues to popcount(apm) * popcount(aqm) entries if needed
- * and fills them with the APQNs in ascending order, each with gr2 = 0.
+ * and fills them with the APQNs in ascending order, each with gr2 = 0 and
+ * interruptions off.
  *
  * Return: 0 or -ENOMEM (@cfg is unchanged then).
  */
@@ -130,10 +146,14 @@ int vfio_ap_mig_config_fill_apqns(struct vfio_ap_mig_config *cfg)
 	for_each_set_bit_inv(apid, cfg->apm, VFIO_AP_MIG_IDS) {
 		for_each_set_bit_inv(apqi, cfg->aqm, VFIO_AP_MIG_IDS) {
 			cfg->queues[i].apqn = VFIO_AP_MIG_APQN(apid, apqi);
+			cfg->queues[i].irq = 0;
 			cfg->queues[i].gr2 = 0;
 			i++;
 		}
 	}
+	kfree(cfg->irq_targets);
+	cfg->irq_targets = NULL;
+	cfg->nr_irq_targets = 0;
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_config_fill_apqns);
@@ -199,13 +219,86 @@ bool vfio_ap_mig_config_equal(const struct vfio_ap_mig_config *a,
 	    a->nr_queues != b->nr_queues)
 		return false;
 	for (i = 0; i < a->nr_queues; i++) {
-		if (a->queues[i].apqn != b->queues[i].apqn ||
-		    a->queues[i].gr2 != b->queues[i].gr2)
+		const struct vfio_ap_mig_queue *qa = &a->queues[i];
+		const struct vfio_ap_mig_queue *qb = &b->queues[i];
+
+		if (qa->apqn != qb->apqn || qa->gr2 != qb->gr2 ||
+		    !qa->irq != !qb->irq)
+			return false;
+		if (qa->irq &&
+		    (a->irq_targets[qa->irq - 1].nib != b->irq_targets[qb->irq - 1].nib ||
+		     a->irq_targets[qa->irq - 1].isc != b->irq_targets[qb->irq - 1].isc))
 			return false;
 	}
 	return true;
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_config_equal);
+
+/**
+ * vfio_ap_mig_irq_target_index() - find or add an interruption target
+ * @targets: room for VFIO_AP_MIG_MAX_IRQ_TARGETS entries
+ * @nr: entries of @targets in use; incremented when one is added
+ * @isc: guest interruption subclass
+ * @nib: guest address of the notification indicator byte, not 0
+ *
+ * A guest normally has one target for all its queues, so the last one is
+ * tried first: linear in the queues then.
+ *
+ * Return: the 1-based index of the target, -EINVAL for an ISC above
+ * VFIO_AP_MIG_MAX_ISC or a NIB of 0, -ENOSPC if @targets is full.
+ */
+int vfio_ap_mig_irq_target_index(struct vfio_ap_mig_irq_target *targets,
+				 u16 *nr, u8 isc, u64 nib)
+{
+	int i;
+
+	if (isc > VFIO_AP_MIG_MAX_ISC || !nib)
+		return -EINVAL;
+	for (i = *nr - 1; i >= 0; i--) {
+		if (targets[i].nib == nib && targets[i].isc == isc)
+			return i + 1;
+	}
+	if (*nr >= VFIO_AP_MIG_MAX_IRQ_TARGETS)
+		return -ENOSPC;
+	targets[*nr].nib = nib;
+	targets[*nr].isc = isc;
+	return ++*nr;
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_irq_target_index);
+
+/**
+ * vfio_ap_mig_config_set_irq() - note a queue's interruption registration
+ * @cfg: the configuration
+ * @i: index of the queue in @cfg->queues
+ * @isc: guest interruption subclass
+ * @nib: guest address of the notification indicator byte
+ *
+ * Return: 0; -EINVAL for a bad @i, @isc or @nib; -ENOSPC if the queue
+ * would need target number VFIO_AP_MIG_MAX_IRQ_TARGETS + 1 (it stays off);
+ * -ENOMEM.
+ */
+int vfio_ap_mig_config_set_irq(struct vfio_ap_mig_config *cfg, u32 i,
+			       u8 isc, u64 nib)
+{
+	int idx;
+
+	if (i >= cfg->nr_queues)
+		return -EINVAL;
+	if (!cfg->irq_targets) {
+		cfg->irq_targets = kcalloc(VFIO_AP_MIG_MAX_IRQ_TARGETS,
+					   sizeof(*cfg->irq_targets),
+					   GFP_KERNEL_ACCOUNT);
+		if (!cfg->irq_targets)
+			return -ENOMEM;
+	}
+	idx = vfio_ap_mig_irq_target_index(cfg->irq_targets,
+					   &cfg->nr_irq_targets, isc, nib);
+	if (idx < 0)
+		return idx;
+	cfg->queues[i].irq = idx;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_config_set_irq);
 
 /**
  * vfio_ap_mig_config_record_size() - size of a configuration record
@@ -222,6 +315,45 @@ size_t vfio_ap_mig_config_record_size(u32 nr_queues)
 	       VFIO_AP_MIG_CRC_SIZE;
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_config_record_size);
+
+/* Length of an IRQ section's body; the section is left out without targets. */
+static size_t vfio_ap_mig_irq_body_size(u32 nr_queues, u16 nr_irq_targets)
+{
+	return VFIO_AP_MIG_IRQ_HDR_SIZE +
+	       (size_t)nr_irq_targets * VFIO_AP_MIG_IRQ_TARGET_SIZE + nr_queues;
+}
+
+/**
+ * vfio_ap_mig_config_record_size_irq() - size of a configuration record
+ * @nr_queues: number of queues of the configuration
+ * @nr_irq_targets: distinct interruption targets of its queues
+ *
+ * Return: the exact number of bytes vfio_ap_mig_encode_config() writes
+ * for such a configuration.
+ */
+size_t vfio_ap_mig_config_record_size_irq(u32 nr_queues, u16 nr_irq_targets)
+{
+	size_t size = vfio_ap_mig_config_record_size(nr_queues);
+
+	if (nr_irq_targets)
+		size += VFIO_AP_MIG_SECTION_HDR_SIZE +
+			vfio_ap_mig_irq_body_size(nr_queues, nr_irq_targets);
+	return size;
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_config_record_size_irq);
+
+/**
+ * vfio_ap_mig_config_size() - size of the configuration record of @cfg
+ * @cfg: the configuration
+ *
+ * Return: the exact number of bytes vfio_ap_mig_encode_config() writes.
+ */
+size_t vfio_ap_mig_config_size(const struct vfio_ap_mig_config *cfg)
+{
+	return vfio_ap_mig_config_record_size_irq(cfg->nr_queues,
+						  cfg->nr_irq_targets);
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_config_size);
 
 /* Write a 256-bit mask as 32 bytes, id 0 in the MSB of the first byte. */
 static void vfio_ap_mig_put_mask(const unsigned long *mask, u8 *p)
@@ -294,18 +426,50 @@ static bool vfio_ap_mig_config_valid(const struct vfio_ap_mig_config *cfg)
 			return false;
 		if (q->gr2 & ~VFIO_AP_MIG_GR2_MASK)
 			return false;
+		if (q->irq > cfg->nr_irq_targets)
+			return false;
+	}
+	if (cfg->nr_irq_targets > VFIO_AP_MIG_MAX_IRQ_TARGETS)
+		return false;
+	for (i = 0; i < cfg->nr_irq_targets; i++) {
+		if (cfg->irq_targets[i].isc > VFIO_AP_MIG_MAX_ISC ||
+		    !cfg->irq_targets[i].nib)
+			return false;
 	}
 	return true;
+}
+
+/* The IRQ section: the targets, then each queue's target number or 0. */
+static void vfio_ap_mig_put_irq(const struct vfio_ap_mig_config *cfg, u8 *p)
+{
+	u32 i;
+
+	p = vfio_ap_mig_put_section(p, VFIO_AP_MIG_SEC_IRQ,
+				    vfio_ap_mig_irq_body_size(cfg->nr_queues,
+							      cfg->nr_irq_targets));
+	put_unaligned_be16(cfg->nr_irq_targets, p + VFIO_AP_MIG_I_NR_TARGETS);
+	put_unaligned_be16(0, p + VFIO_AP_MIG_I_RESERVED);
+	put_unaligned_be32(cfg->nr_queues, p + VFIO_AP_MIG_I_COUNT);
+	p += VFIO_AP_MIG_IRQ_HDR_SIZE;
+	for (i = 0; i < cfg->nr_irq_targets; i++) {
+		put_unaligned_be64(cfg->irq_targets[i].nib, p + VFIO_AP_MIG_T_NIB);
+		p[VFIO_AP_MIG_T_ISC] = cfg->irq_targets[i].isc;
+		memset(p + VFIO_AP_MIG_T_RESERVED, 0, VFIO_AP_MIG_T_RESERVED_LEN);
+		p += VFIO_AP_MIG_IRQ_TARGET_SIZE;
+	}
+	for (i = 0; i < cfg->nr_queues; i++)
+		p[i] = cfg->queues[i].irq;
 }
 
 /**
  * vfio_ap_mig_encode_config() - encode a configuration record
  * @cfg: the configuration: queues exactly apm x aqm in ascending APQN
- *	 order, each gr2 already masked with VFIO_AP_MIG_GR2_MASK
+ *	 order, each gr2 already masked with VFIO_AP_MIG_GR2_MASK; an IRQ
+ *	 section is written if it has interruption targets
  * @seq: the record's sequence number in its stream
  * @flags: 0 or VFIO_AP_MIG_REC_FINAL
  * @buf: where to write the record
- * @len: size of @buf, at least vfio_ap_mig_config_record_size()
+ * @len: size of @buf, at least vfio_ap_mig_config_size()
  *
  * Every field is written on its own, big-endian.
  *
@@ -326,11 +490,11 @@ ssize_t vfio_ap_mig_encode_config(const struct vfio_ap_mig_config *cfg,
 		return -E2BIG;
 	if (!vfio_ap_mig_config_valid(cfg))
 		return -EINVAL;
-	size = vfio_ap_mig_config_record_size(cfg->nr_queues);
+	size = vfio_ap_mig_config_size(cfg);
 	if (len < size)
 		return -ENOSPC;
 
-	vfio_ap_mig_put_header(p, flags, size, seq, 2);
+	vfio_ap_mig_put_header(p, flags, size, seq, cfg->nr_irq_targets ? 3 : 2);
 	p += VFIO_AP_MIG_HDR_SIZE;
 
 	p = vfio_ap_mig_put_section(p, VFIO_AP_MIG_SEC_MASKS,
@@ -352,6 +516,8 @@ ssize_t vfio_ap_mig_encode_config(const struct vfio_ap_mig_config *cfg,
 		put_unaligned_be64(cfg->queues[i].gr2, p + VFIO_AP_MIG_E_GR2);
 		p += VFIO_AP_MIG_QUEUE_SIZE;
 	}
+	if (cfg->nr_irq_targets)
+		vfio_ap_mig_put_irq(cfg, p);
 
 	vfio_ap_mig_put_crc(buf, size);
 	return size;
@@ -627,6 +793,95 @@ static int vfio_ap_mig_dec_queues(struct vfio_ap_mig_decoder *dec,
 }
 
 /*
+ * The IRQ section of a record whose QUEUES section is decoded into @cfg:
+ * one byte per queue, naming a target or 0.
+ */
+static int vfio_ap_mig_dec_irq(struct vfio_ap_mig_decoder *dec,
+			       struct vfio_ap_mig_config *cfg, const u8 *body,
+			       u32 len, u64 at)
+{
+	u64 len_at = at - VFIO_AP_MIG_SECTION_HDR_SIZE + VFIO_AP_MIG_S_LEN;
+	u16 nr, res, i, j;
+	const u8 *t, *map;
+	u32 count, q;
+	u64 nib;
+	u8 isc;
+
+	if (len < VFIO_AP_MIG_IRQ_HDR_SIZE)
+		return vfio_ap_mig_dec_fail(dec, -ERANGE, len_at,
+					    "IRQ section length %u, shorter than its %u-byte header",
+					    len, VFIO_AP_MIG_IRQ_HDR_SIZE);
+	nr = get_unaligned_be16(body + VFIO_AP_MIG_I_NR_TARGETS);
+	res = get_unaligned_be16(body + VFIO_AP_MIG_I_RESERVED);
+	count = get_unaligned_be32(body + VFIO_AP_MIG_I_COUNT);
+	if (!nr || nr > VFIO_AP_MIG_MAX_IRQ_TARGETS)
+		return vfio_ap_mig_dec_fail(dec, -EINVAL, at + VFIO_AP_MIG_I_NR_TARGETS,
+					    "IRQ section with %u targets, expected 1 to %u",
+					    nr, VFIO_AP_MIG_MAX_IRQ_TARGETS);
+	if (res)
+		return vfio_ap_mig_dec_fail(dec, -EINVAL, at + VFIO_AP_MIG_I_RESERVED,
+					    "IRQ section: reserved field is 0x%04x, not 0",
+					    res);
+	if (count != cfg->nr_queues)
+		return vfio_ap_mig_dec_fail(dec, -EDOM, at + VFIO_AP_MIG_I_COUNT,
+					    "IRQ section for %u queues, the QUEUES section has %u",
+					    count, cfg->nr_queues);
+	if (len != vfio_ap_mig_irq_body_size(count, nr))
+		return vfio_ap_mig_dec_fail(dec, -ERANGE, len_at,
+					    "IRQ section length %u, expected %zu for %u targets and %u queues",
+					    len, vfio_ap_mig_irq_body_size(count, nr),
+					    nr, count);
+
+	cfg->irq_targets = kcalloc(nr, sizeof(*cfg->irq_targets), GFP_KERNEL_ACCOUNT);
+	if (!cfg->irq_targets)
+		return vfio_ap_mig_dec_fail(dec, -ENOMEM, at,
+					    "cannot allocate %u interruption targets", nr);
+	t = body + VFIO_AP_MIG_IRQ_HDR_SIZE;
+	at += VFIO_AP_MIG_IRQ_HDR_SIZE;
+	for (i = 0; i < nr; i++) {
+		nib = get_unaligned_be64(t + VFIO_AP_MIG_T_NIB);
+		isc = t[VFIO_AP_MIG_T_ISC];
+		if (!nib)
+			return vfio_ap_mig_dec_fail(dec, -EINVAL, at + VFIO_AP_MIG_T_NIB,
+						    "IRQ target %u: NIB address 0", i + 1);
+		if (isc > VFIO_AP_MIG_MAX_ISC)
+			return vfio_ap_mig_dec_fail(dec, -EINVAL, at + VFIO_AP_MIG_T_ISC,
+						    "IRQ target %u: ISC %u above %u",
+						    i + 1, isc, VFIO_AP_MIG_MAX_ISC);
+		if (memchr_inv(t + VFIO_AP_MIG_T_RESERVED, 0,
+			       VFIO_AP_MIG_T_RESERVED_LEN))
+			return vfio_ap_mig_dec_fail(dec, -EINVAL,
+						    at + VFIO_AP_MIG_T_RESERVED,
+						    "IRQ target %u: reserved bytes not 0",
+						    i + 1);
+		for (j = 0; j < i; j++) {
+			if (cfg->irq_targets[j].nib == nib &&
+			    cfg->irq_targets[j].isc == isc)
+				return vfio_ap_mig_dec_fail(dec, -ENOTUNIQ, at,
+							    "IRQ target %u repeats target %u",
+							    i + 1, j + 1);
+		}
+		cfg->irq_targets[i].nib = nib;
+		cfg->irq_targets[i].isc = isc;
+		t += VFIO_AP_MIG_IRQ_TARGET_SIZE;
+		at += VFIO_AP_MIG_IRQ_TARGET_SIZE;
+	}
+	cfg->nr_irq_targets = nr;
+
+	map = t;
+	for (q = 0; q < count; q++) {
+		if (map[q] > nr)
+			return vfio_ap_mig_dec_fail(dec, -EINVAL, at + q,
+						    "queue %02x.%04x: IRQ target %u of %u",
+						    VFIO_AP_MIG_APID(cfg->queues[q].apqn),
+						    VFIO_AP_MIG_APQI(cfg->queues[q].apqn),
+						    map[q], nr);
+		cfg->queues[q].irq = map[q];
+	}
+	return 0;
+}
+
+/*
  * Walk the sections of a complete, CRC-checked configuration record and
  * make its configuration the decoder's current one. The QUEUES section is
  * decoded last, once the section layout is known to be sound.
@@ -634,12 +889,12 @@ static int vfio_ap_mig_dec_queues(struct vfio_ap_mig_decoder *dec,
 static int vfio_ap_mig_dec_config(struct vfio_ap_mig_decoder *dec)
 {
 	u32 pos = dec->hdr_len, end = dec->rec_len - VFIO_AP_MIG_CRC_SIZE;
-	const u8 *s, *queues = NULL;
+	const u8 *s, *queues = NULL, *irq = NULL;
 	struct vfio_ap_mig_config cfg;
 	bool have_masks = false;
-	u32 len, queues_len = 0;
+	u32 len, queues_len = 0, irq_len = 0;
 	u16 type, reserved, i;
-	u64 at, queues_at = 0;
+	u64 at, queues_at = 0, irq_at = 0;
 	int last = -1, ret;
 
 	memset(&cfg, 0, sizeof(cfg));
@@ -689,6 +944,11 @@ static int vfio_ap_mig_dec_config(struct vfio_ap_mig_decoder *dec)
 			queues_len = len;
 			queues_at = at;
 			break;
+		case VFIO_AP_MIG_SEC_IRQ:
+			irq = s;
+			irq_len = len;
+			irq_at = at;
+			break;
 		default:
 			/* A newer writer's section: skip it if optional. */
 			if (!(type & VFIO_AP_MIG_SEC_OPTIONAL))
@@ -712,6 +972,8 @@ static int vfio_ap_mig_dec_config(struct vfio_ap_mig_decoder *dec)
 					    have_masks ? "QUEUES" : "MASKS");
 
 	ret = vfio_ap_mig_dec_queues(dec, &cfg, queues, queues_len, queues_at);
+	if (!ret && irq)
+		ret = vfio_ap_mig_dec_irq(dec, &cfg, irq, irq_len, irq_at);
 	if (ret) {
 		vfio_ap_mig_config_free(&cfg);
 		return ret;

@@ -13,7 +13,7 @@
 
 #define VFIO_AP_MIG_MAGIC		0x41504d47	/* "APMG" */
 #define VFIO_AP_MIG_MAJOR		1
-#define VFIO_AP_MIG_MINOR		0
+#define VFIO_AP_MIG_MINOR		1
 
 #define VFIO_AP_MIG_IDS			256	/* adapter and domain ids */
 #define VFIO_AP_MIG_MAX_QUEUES		(VFIO_AP_MIG_IDS * VFIO_AP_MIG_IDS)
@@ -25,6 +25,8 @@
 #define VFIO_AP_MIG_MASKS_SIZE		96	/* apm, aqm, adm: 32 bytes each */
 #define VFIO_AP_MIG_QUEUES_HDR_SIZE	8	/* count, reserved */
 #define VFIO_AP_MIG_QUEUE_SIZE		12	/* apqn, reserved, gr2 */
+#define VFIO_AP_MIG_IRQ_HDR_SIZE	8	/* nr_targets, reserved, count */
+#define VFIO_AP_MIG_IRQ_TARGET_SIZE	16	/* nib, isc, reserved */
 
 /* A record (header + sections + CRC) is never larger than this. */
 #define VFIO_AP_MIG_MAX_RECORD		(1024U * 1024U)
@@ -40,6 +42,16 @@
 #define VFIO_AP_MIG_SEC_OPTIONAL	0x8000
 #define VFIO_AP_MIG_SEC_MASKS		0x0001
 #define VFIO_AP_MIG_SEC_QUEUES		0x0002
+/* Since 1.1: the guest's interruption registration of its queues */
+#define VFIO_AP_MIG_SEC_IRQ		0x8003
+
+/*
+ * Distinct (NIB, ISC) pairs an IRQ section can name. A Linux guest uses
+ * one for all its queues; a queue beyond this is carried with
+ * interruptions off, and its guest polls it.
+ */
+#define VFIO_AP_MIG_MAX_IRQ_TARGETS	255
+#define VFIO_AP_MIG_MAX_ISC		7
 
 /*
  * TAPQ GR2 bits that matter to migration (bit 0 = MSB): facilities and
@@ -75,11 +87,23 @@
 /**
  * struct vfio_ap_mig_queue - one queue of the guest's configuration
  * @apqn: adapter id << 8 | domain id
+ * @irq:  0: interruptions off; n: on, with the configuration's irq target n
  * @gr2:  TAPQ GR2 masked with VFIO_AP_MIG_GR2_MASK
  */
 struct vfio_ap_mig_queue {
 	u16 apqn;
+	u8 irq;
 	u64 gr2;
+};
+
+/**
+ * struct vfio_ap_mig_irq_target - where a queue's interruptions go
+ * @nib: guest absolute address of the notification indicator byte
+ * @isc: guest interruption subclass, 0 to VFIO_AP_MIG_MAX_ISC
+ */
+struct vfio_ap_mig_irq_target {
+	u64 nib;
+	u8 isc;
 };
 
 /**
@@ -88,14 +112,18 @@ struct vfio_ap_mig_queue {
  * @aqm: usage domains
  * @adm: control domains
  * @nr_queues: number of entries in @queues, popcount(apm) * popcount(aqm)
+ * @nr_irq_targets: entries in @irq_targets; 0 if no queue has interruptions
  * @queues: one entry per APQN of apm x aqm, ascending APQN order
+ * @irq_targets: the distinct (NIB, ISC) pairs of the queues' interruptions
  */
 struct vfio_ap_mig_config {
 	DECLARE_BITMAP(apm, VFIO_AP_MIG_IDS);
 	DECLARE_BITMAP(aqm, VFIO_AP_MIG_IDS);
 	DECLARE_BITMAP(adm, VFIO_AP_MIG_IDS);
 	u32 nr_queues;
+	u16 nr_irq_targets;
 	struct vfio_ap_mig_queue *queues;
+	struct vfio_ap_mig_irq_target *irq_targets;
 };
 
 /* Allocate @cfg->queues for @nr_queues entries (bounded); zeroes the masks. */
@@ -112,8 +140,22 @@ int vfio_ap_mig_config_build(struct vfio_ap_mig_config *cfg,
 bool vfio_ap_mig_config_equal(const struct vfio_ap_mig_config *a,
 			      const struct vfio_ap_mig_config *b);
 
+/*
+ * Find or add the target (@isc, @nib) in @targets (@nr used, room for
+ * VFIO_AP_MIG_MAX_IRQ_TARGETS): its 1-based index, -EINVAL, -ENOSPC.
+ */
+int vfio_ap_mig_irq_target_index(struct vfio_ap_mig_irq_target *targets,
+				 u16 *nr, u8 isc, u64 nib);
+/* Queue @i of @cfg has interruptions on to (@isc, @nib). */
+int vfio_ap_mig_config_set_irq(struct vfio_ap_mig_config *cfg, u32 i,
+			       u8 isc, u64 nib);
+
 /* Exact size in bytes of a configuration record for @nr_queues queues. */
 size_t vfio_ap_mig_config_record_size(u32 nr_queues);
+/* ... whose interruptions go to @nr_irq_targets distinct targets. */
+size_t vfio_ap_mig_config_record_size_irq(u32 nr_queues, u16 nr_irq_targets);
+/* Exact size in bytes of the configuration record of @cfg. */
+size_t vfio_ap_mig_config_size(const struct vfio_ap_mig_config *cfg);
 /* Size of an UNCHANGED record (header + CRC). */
 #define VFIO_AP_MIG_UNCHANGED_RECORD_SIZE (VFIO_AP_MIG_HDR_SIZE + VFIO_AP_MIG_CRC_SIZE)
 
