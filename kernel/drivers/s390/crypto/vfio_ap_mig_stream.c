@@ -832,10 +832,13 @@ static int vfio_ap_mig_dec_irq(struct vfio_ap_mig_decoder *dec,
 					    len, vfio_ap_mig_irq_body_size(count, nr),
 					    nr, count);
 
-	cfg->irq_targets = kcalloc(nr, sizeof(*cfg->irq_targets), GFP_KERNEL_ACCOUNT);
+	/* Room for every target, as vfio_ap_mig_config_set_irq() expects. */
+	cfg->irq_targets = kcalloc(VFIO_AP_MIG_MAX_IRQ_TARGETS,
+				   sizeof(*cfg->irq_targets), GFP_KERNEL_ACCOUNT);
 	if (!cfg->irq_targets)
 		return vfio_ap_mig_dec_fail(dec, -ENOMEM, at,
-					    "cannot allocate %u interruption targets", nr);
+					    "cannot allocate %u interruption targets",
+					    VFIO_AP_MIG_MAX_IRQ_TARGETS);
 	t = body + VFIO_AP_MIG_IRQ_HDR_SIZE;
 	at += VFIO_AP_MIG_IRQ_HDR_SIZE;
 	for (i = 0; i < nr; i++) {

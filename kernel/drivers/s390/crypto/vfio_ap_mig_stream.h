@@ -114,7 +114,8 @@ struct vfio_ap_mig_irq_target {
  * @nr_queues: number of entries in @queues, popcount(apm) * popcount(aqm)
  * @nr_irq_targets: entries in @irq_targets; 0 if no queue has interruptions
  * @queues: one entry per APQN of apm x aqm, ascending APQN order
- * @irq_targets: the distinct (NIB, ISC) pairs of the queues' interruptions
+ * @irq_targets: the distinct (NIB, ISC) pairs of the queues' interruptions;
+ *		 NULL or room for VFIO_AP_MIG_MAX_IRQ_TARGETS entries
  */
 struct vfio_ap_mig_config {
 	DECLARE_BITMAP(apm, VFIO_AP_MIG_IDS);
