@@ -6,8 +6,8 @@
 #include "vfio_ap_mig_stream.h"
 
 /*
- * Make @dst a copy of @src (masks and queues; @dst's old contents are not
- * freed). Returns 0, -ENOMEM, -E2BIG or -EINVAL (a malformed @src); on
+ * Make @dst a copy of @src (masks, queues and interruption targets; @dst's
+ * old contents are not freed). Returns 0, -ENOMEM, -E2BIG or -EINVAL (a malformed @src); on
  * error @dst is empty. Free @dst with vfio_ap_mig_config_free().
  */
 int apmig_config_copy(struct vfio_ap_mig_config *dst,
