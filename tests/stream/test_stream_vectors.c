@@ -186,8 +186,20 @@ static void expect_config(const char *vec, const struct vfio_ap_mig_config *cfg,
 	expect_ids(vec, "adm", cfg->adm, want->adm, want->nr_adm);
 	assert_int_equal(cfg->nr_queues, want->nr_queues);
 	for (q = 0; q < want->nr_queues; q++) {
-		assert_int_equal(cfg->queues[q].apqn, want->queues[q].apqn);
-		assert_int_equal(cfg->queues[q].gr2, want->queues[q].gr2);
+		const struct vfio_ap_mig_queue *got = &cfg->queues[q];
+
+		assert_int_equal(got->apqn, want->queues[q].apqn);
+		assert_int_equal(got->gr2, want->queues[q].gr2);
+		if (!want->queues[q].nib) {
+			if (got->irq)
+				fail_msg("vector %s: queue %u has interruptions on", vec, q);
+			continue;
+		}
+		if (!got->irq || got->irq > cfg->nr_irq_targets)
+			fail_msg("vector %s: queue %u: irq target %u of %u", vec, q,
+				 got->irq, cfg->nr_irq_targets);
+		assert_int_equal(cfg->irq_targets[got->irq - 1].nib, want->queues[q].nib);
+		assert_int_equal(cfg->irq_targets[got->irq - 1].isc, want->queues[q].isc);
 	}
 }
 
@@ -252,6 +264,12 @@ static void test_vectors_cover_every_errno(void **state)
 		"EMSGSIZE", "EILSEQ", "ENOTUNIQ", "EOPNOTSUPP", "E2BIG",
 		"ERANGE", "EDOM", "ENOENT",
 	};
+	/* every rule of the IRQ section (since 1.1) has its vector */
+	static const char *const irq[] = {
+		"irq_short", "irq_targets_0", "irq_targets_256", "irq_reserved",
+		"irq_count", "irq_len", "irq_nib_0", "irq_isc_8",
+		"irq_target_reserved", "irq_target_dup", "irq_map_index",
+	};
 	unsigned long long at;
 	size_t i, k;
 	bool found;
@@ -262,6 +280,15 @@ static void test_vectors_cover_every_errno(void **state)
 			found |= vfio_ap_mig_vectors[i].err == vt_errno_value(names[k]);
 		if (!found)
 			fail_msg("no vector fails with %s", names[k]);
+	}
+	for (k = 0; k < sizeof(irq) / sizeof(irq[0]); k++) {
+		found = false;
+		for (i = 0; i < NR_VECTORS; i++)
+			found |= !strcmp(vfio_ap_mig_vectors[i].name, irq[k]) &&
+				 vfio_ap_mig_vectors[i].err &&
+				 strstr(vfio_ap_mig_vectors[i].msg, "IRQ");
+		if (!found)
+			fail_msg("no vector %s failing on its IRQ rule", irq[k]);
 	}
 	for (i = 0; i < NR_VECTORS; i++) {
 		if (!vfio_ap_mig_vectors[i].err)

@@ -3,7 +3,8 @@
  * Generator of the golden migration stream vectors: tests/vectors/<name>.bin
  * (the stream), <name>.txt (what decoding it must give) and the C header
  * the KUnit suite embeds them from. Valid streams come from the encoder,
- * crafted ones from a field-by-field writer of its own.
+ * crafted ones from a field-by-field writer of its own. Every record says
+ * version 1.VFIO_AP_MIG_MINOR, the version the encoder writes.
  *
  *   gen_vectors write DIR HEADER   (re)write the checked-in files
  *   gen_vectors check DIR HEADER   exit 1 if any of them differs
@@ -97,7 +98,8 @@ struct vg_hdr {
 static struct vg_hdr vg_hdr(u32 seq, u16 flags)
 {
 	struct vg_hdr h = {
-		.magic = VFIO_AP_MIG_MAGIC, .major = 1, .minor = 0,
+		.magic = VFIO_AP_MIG_MAGIC, .major = VFIO_AP_MIG_MAJOR,
+		.minor = VFIO_AP_MIG_MINOR,
 		.hdr_len = VFIO_AP_MIG_HDR_SIZE, .flags = flags, .seq = seq,
 		.nr_sections = -1,
 	};
@@ -179,6 +181,32 @@ static void vg_queues(struct vg_buf *b, const struct vfio_ap_mig_config *cfg)
 	}
 }
 
+/* One IRQ target: nib, isc, 7 reserved bytes (@reserved in the last). */
+static void vg_irq_target(struct vg_buf *b, u64 nib, u8 isc, u8 reserved)
+{
+	static const unsigned char zero[6];
+
+	vg_u64(b, nib);
+	vg_bytes(b, &isc, 1);
+	vg_bytes(b, zero, sizeof(zero));
+	vg_bytes(b, &reserved, 1);
+}
+
+/* IRQ body: nr_targets, reserved, count, the targets, one byte per queue. */
+static void vg_irq(struct vg_buf *b, const struct vfio_ap_mig_config *cfg)
+{
+	u32 i;
+
+	vg_u16(b, cfg->nr_irq_targets);
+	vg_u16(b, 0);
+	vg_u32(b, cfg->nr_queues);
+	for (i = 0; i < cfg->nr_irq_targets; i++)
+		vg_irq_target(b, cfg->irq_targets[i].nib, cfg->irq_targets[i].isc, 0);
+	for (i = 0; i < cfg->nr_queues; i++)
+		vg_bytes(b, &cfg->queues[i].irq, 1);
+}
+
+/* MASKS, QUEUES and, if a queue has interruptions on, IRQ. */
 static void vg_body_config(struct vg_body *body,
 			   const struct vfio_ap_mig_config *cfg)
 {
@@ -189,6 +217,11 @@ static void vg_body_config(struct vg_body *body,
 	c.len = 0;
 	vg_queues(&c, cfg);
 	vg_section(body, VFIO_AP_MIG_SEC_QUEUES, &c);
+	if (cfg->nr_irq_targets) {
+		c.len = 0;
+		vg_irq(&c, cfg);
+		vg_section(body, VFIO_AP_MIG_SEC_IRQ, &c);
+	}
 	free(c.p);
 }
 
@@ -202,7 +235,7 @@ static void vg_body_free(struct vg_body *body)
 static void vg_encode(struct vg_buf *out, const struct vfio_ap_mig_config *cfg,
 		      u32 seq, u16 flags)
 {
-	size_t size = vfio_ap_mig_config_record_size(cfg->nr_queues);
+	size_t size = vfio_ap_mig_config_size(cfg);
 	ssize_t n = vfio_ap_mig_encode_config(cfg, seq, flags,
 					      vg_grow(out, size), size);
 
@@ -228,6 +261,8 @@ static void vg_encode_unchanged(struct vg_buf *out, u32 seq)
 struct vg_config {
 	const char *apm, *aqm, *adm;	/* hex ids, space separated */
 	u64 (*gr2)(u16 apqn);
+	/* NULL, or whether @apqn has interruptions on, and to what */
+	bool (*irq)(u16 apqn, u8 *isc, u64 *nib);
 	bool built;
 	struct vfio_ap_mig_config cfg;	/* built by vg_cfg() */
 };
@@ -293,8 +328,61 @@ static struct vg_config vg_changed = { "00 ff", "01 2a ab ff", "00 2a",
 /* Building blocks of crafted queue lists: masks only, queues set by hand. */
 static struct vg_config vg_two = { "03", "04 05", "", vg_gr2_one };
 
+/*
+ * Interruption registrations. A Linux guest registers every queue with
+ * ISC 6 (AP_ISC) and the one indicator byte of its AP bus; a queue whose
+ * driver is not bound has interruptions off.
+ */
+#define VG_ISC_LINUX	6
+#define VG_NIB_LINUX	0x0000000001a2b3c4ULL
+#define VG_NIB_OTHER	0x000000007ffff000ULL
+
+static bool vg_irq_linux(u16 apqn, u8 *isc, u64 *nib)
+{
+	*isc = VG_ISC_LINUX;
+	*nib = VG_NIB_LINUX;
+	return true;
+}
+
+/* All but the queues of domain 00ab and the accelerator's 00ff. */
+static bool vg_irq_shared(u16 apqn, u8 *isc, u64 *nib)
+{
+	if (VFIO_AP_MIG_APQI(apqn) == 0xab || apqn == 0xffff)
+		return false;
+	return vg_irq_linux(apqn, isc, nib);
+}
+
+/*
+ * Three targets: adapter 00 as Linux does, adapter 05 another NIB, adapter
+ * ff the Linux NIB with ISC 3 (a distinct target); domain 002a off.
+ */
+static bool vg_irq_targets(u16 apqn, u8 *isc, u64 *nib)
+{
+	if (VFIO_AP_MIG_APQI(apqn) == 0x2a)
+		return false;
+	vg_irq_linux(apqn, isc, nib);
+	if (VFIO_AP_MIG_APID(apqn) == 0x05)
+		*nib = VG_NIB_OTHER;
+	else if (VFIO_AP_MIG_APID(apqn) == 0xff)
+		*isc = 3;
+	return true;
+}
+
+static struct vg_config vg_one_irq = { "03", "04", "04", vg_gr2_one,
+				       vg_irq_linux };
+static struct vg_config vg_several_irq = { "00 05 ff", "01 2a ab ff",
+					   "00 2a ff", vg_gr2_several,
+					   vg_irq_shared };
+static struct vg_config vg_several_targets = { "00 05 ff", "01 2a ab ff",
+					       "00 2a ff", vg_gr2_several,
+					       vg_irq_targets };
+/* The masks of crafted IRQ sections: two queues, 03.0004 and 03.0005. */
+static struct vg_config vg_two_irq = { "03", "04 05", "04", vg_gr2_one,
+				       vg_irq_linux };
+
 static struct vg_config *const vg_configs_all[] = {
 	&vg_empty, &vg_nodom, &vg_one, &vg_several, &vg_changed, &vg_two,
+	&vg_one_irq, &vg_several_irq, &vg_several_targets, &vg_two_irq,
 };
 
 static void vg_mask_parse(unsigned long *mask, const char *ids)
@@ -322,8 +410,16 @@ static struct vfio_ap_mig_config *vg_cfg(struct vg_config *c)
 	vg_mask_parse(c->cfg.adm, c->adm);
 	if (vfio_ap_mig_config_fill_apqns(&c->cfg))
 		exit(2);
-	for (i = 0; i < c->cfg.nr_queues; i++)
-		c->cfg.queues[i].gr2 = c->gr2(c->cfg.queues[i].apqn);
+	for (i = 0; i < c->cfg.nr_queues; i++) {
+		u16 apqn = c->cfg.queues[i].apqn;
+		u64 nib;
+		u8 isc;
+
+		c->cfg.queues[i].gr2 = c->gr2(apqn);
+		if (c->irq && c->irq(apqn, &isc, &nib) &&
+		    vfio_ap_mig_config_set_irq(&c->cfg, i, isc, nib))
+			exit(2);
+	}
 	return &c->cfg;
 }
 
@@ -845,6 +941,211 @@ static void v_gr2_unmasked(struct vg_buf *out, char *msg)
 }
 
 #define OK	0
+/* Interruption registrations (since 1.1), all from the encoder. */
+
+static void v_one_queue_irq(struct vg_buf *out, char *msg)
+{
+	vg_encode(out, vg_cfg(&vg_one_irq), 0, VFIO_AP_MIG_REC_FINAL);
+}
+
+static void v_irq_shared(struct vg_buf *out, char *msg)
+{
+	vg_encode(out, vg_cfg(&vg_several_irq), 0, VFIO_AP_MIG_REC_FINAL);
+}
+
+static void v_irq_targets(struct vg_buf *out, char *msg)
+{
+	vg_encode(out, vg_cfg(&vg_several_targets), 0, VFIO_AP_MIG_REC_FINAL);
+}
+
+/* The guest enabled interruptions during pre-copy: only IRQ changed. */
+static void v_precopy_irq_changed(struct vg_buf *out, char *msg)
+{
+	vg_encode(out, vg_cfg(&vg_several), 0, 0);
+	vg_encode(out, vg_cfg(&vg_several_irq), 1, VFIO_AP_MIG_REC_FINAL);
+}
+
+/* Minor 9 after an IRQ section: a longer header and a section to skip. */
+static void v_irq_newer_minor(struct vg_buf *out, char *msg)
+{
+	struct vg_hdr h = vg_hdr(0, VFIO_AP_MIG_REC_FINAL);
+	struct vg_buf c = { 0 };
+	struct vg_body body = { 0 };
+
+	h.minor = 9;
+	h.hdr_len = VFIO_AP_MIG_HDR_SIZE + 8;
+	vg_body_config(&body, vg_cfg(&vg_one_irq));
+	vg_bytes(&c, "later", 5);
+	vg_section(&body, VFIO_AP_MIG_SEC_IRQ + 1, &c);
+	vg_record(out, &h, &body);
+	vg_body_free(&body);
+	free(c.p);
+}
+
+/*
+ * IRQ faults: MASKS and QUEUES of 03.0004 and 03.0005, then an IRQ section
+ * of body @irq. The IRQ section header is at 168, its body at 176.
+ */
+static void vg_irq_raw(struct vg_buf *out, const struct vg_buf *irq)
+{
+	struct vg_hdr h = vg_hdr(0, VFIO_AP_MIG_REC_FINAL);
+	struct vg_body body = { 0 };
+	struct vg_buf c = { 0 };
+
+	vg_masks(&c, vg_cfg(&vg_two_irq));
+	vg_section(&body, VFIO_AP_MIG_SEC_MASKS, &c);
+	c.len = 0;
+	vg_queues(&c, vg_cfg(&vg_two_irq));
+	vg_section(&body, VFIO_AP_MIG_SEC_QUEUES, &c);
+	vg_section(&body, VFIO_AP_MIG_SEC_IRQ, irq);
+	vg_record(out, &h, &body);
+	vg_body_free(&body);
+	free(c.p);
+}
+
+/* An IRQ body header: nr_targets, reserved, count. */
+static void vg_irq_hdr(struct vg_buf *b, u16 nr, u16 reserved, u32 count)
+{
+	vg_u16(b, nr);
+	vg_u16(b, reserved);
+	vg_u32(b, count);
+}
+
+/* The map of the two queues. */
+static void vg_irq_map(struct vg_buf *b, u8 q0, u8 q1)
+{
+	vg_bytes(b, &q0, 1);
+	vg_bytes(b, &q1, 1);
+}
+
+static void v_irq_short(struct vg_buf *out, char *msg)
+{
+	struct vg_buf b = { 0 };
+
+	vg_u16(&b, 1);
+	vg_u16(&b, 0);
+	vg_irq_raw(out, &b);
+	free(b.p);
+}
+
+static void v_irq_targets_0(struct vg_buf *out, char *msg)
+{
+	struct vg_buf b = { 0 };
+
+	vg_irq_hdr(&b, 0, 0, 2);
+	vg_irq_map(&b, 0, 0);
+	vg_irq_raw(out, &b);
+	free(b.p);
+}
+
+/* 256 distinct targets, each a well-formed one. */
+static void v_irq_targets_256(struct vg_buf *out, char *msg)
+{
+	struct vg_buf b = { 0 };
+	unsigned int i;
+
+	vg_irq_hdr(&b, 256, 0, 2);
+	for (i = 0; i < 256; i++)
+		vg_irq_target(&b, VG_NIB_LINUX + i, VG_ISC_LINUX, 0);
+	vg_irq_map(&b, 1, 1);
+	vg_irq_raw(out, &b);
+	free(b.p);
+}
+
+static void v_irq_reserved(struct vg_buf *out, char *msg)
+{
+	struct vg_buf b = { 0 };
+
+	vg_irq_hdr(&b, 1, 1, 2);
+	vg_irq_target(&b, VG_NIB_LINUX, VG_ISC_LINUX, 0);
+	vg_irq_map(&b, 1, 1);
+	vg_irq_raw(out, &b);
+	free(b.p);
+}
+
+/* One map byte, for one queue: the section's length agrees with count 1. */
+static void v_irq_count(struct vg_buf *out, char *msg)
+{
+	struct vg_buf b = { 0 };
+
+	vg_irq_hdr(&b, 1, 0, 1);
+	vg_irq_target(&b, VG_NIB_LINUX, VG_ISC_LINUX, 0);
+	vg_bytes(&b, &(u8){ 1 }, 1);
+	vg_irq_raw(out, &b);
+	free(b.p);
+}
+
+static void v_irq_len(struct vg_buf *out, char *msg)
+{
+	struct vg_buf b = { 0 };
+
+	vg_irq_hdr(&b, 1, 0, 2);
+	vg_irq_target(&b, VG_NIB_LINUX, VG_ISC_LINUX, 0);
+	vg_irq_map(&b, 1, 1);
+	vg_bytes(&b, &(u8){ 1 }, 1);
+	vg_irq_raw(out, &b);
+	free(b.p);
+}
+
+static void v_irq_nib_0(struct vg_buf *out, char *msg)
+{
+	struct vg_buf b = { 0 };
+
+	vg_irq_hdr(&b, 1, 0, 2);
+	vg_irq_target(&b, 0, VG_ISC_LINUX, 0);
+	vg_irq_map(&b, 1, 1);
+	vg_irq_raw(out, &b);
+	free(b.p);
+}
+
+static void v_irq_isc_8(struct vg_buf *out, char *msg)
+{
+	struct vg_buf b = { 0 };
+
+	vg_irq_hdr(&b, 1, 0, 2);
+	vg_irq_target(&b, VG_NIB_LINUX, VFIO_AP_MIG_MAX_ISC + 1, 0);
+	vg_irq_map(&b, 1, 1);
+	vg_irq_raw(out, &b);
+	free(b.p);
+}
+
+/* The last reserved byte of the second target. */
+static void v_irq_target_reserved(struct vg_buf *out, char *msg)
+{
+	struct vg_buf b = { 0 };
+
+	vg_irq_hdr(&b, 2, 0, 2);
+	vg_irq_target(&b, VG_NIB_LINUX, VG_ISC_LINUX, 0);
+	vg_irq_target(&b, VG_NIB_OTHER, VG_ISC_LINUX, 0x80);
+	vg_irq_map(&b, 1, 2);
+	vg_irq_raw(out, &b);
+	free(b.p);
+}
+
+static void v_irq_target_dup(struct vg_buf *out, char *msg)
+{
+	struct vg_buf b = { 0 };
+
+	vg_irq_hdr(&b, 2, 0, 2);
+	vg_irq_target(&b, VG_NIB_LINUX, VG_ISC_LINUX, 0);
+	vg_irq_target(&b, VG_NIB_LINUX, VG_ISC_LINUX, 0);
+	vg_irq_map(&b, 1, 2);
+	vg_irq_raw(out, &b);
+	free(b.p);
+}
+
+/* Queue 03.0005 names target 2 of 1. */
+static void v_irq_map_index(struct vg_buf *out, char *msg)
+{
+	struct vg_buf b = { 0 };
+
+	vg_irq_hdr(&b, 1, 0, 2);
+	vg_irq_target(&b, VG_NIB_LINUX, VG_ISC_LINUX, 0);
+	vg_irq_map(&b, 1, 2);
+	vg_irq_raw(out, &b);
+	free(b.p);
+}
+
 #define CFG(c)	{ VFIO_AP_MIG_EV_CONFIG, &(c) }
 #define UNCH	{ VFIO_AP_MIG_EV_UNCHANGED, NULL }
 
@@ -959,6 +1260,41 @@ static const struct vg_vector vg_vectors[] = {
 	{ "gr2_unmasked", "GR2 with the number of domains (host bits)",
 	  v_gr2_unmasked, -EINVAL,
 	  "offset 148: queue 03.0004: GR2 bits 0x0000000000ff0000 outside the migration mask" },
+	{ "one_queue_irq", "one_queue with interruptions on: ISC 6 and the NIB of a Linux guest",
+	  v_one_queue_irq, OK, NULL, { CFG(vg_one_irq) } },
+	{ "irq_shared", "several: one target for all queues as a Linux guest has, 00ab and ff.00ff off",
+	  v_irq_shared, OK, NULL, { CFG(vg_several_irq) } },
+	{ "irq_targets", "several: three targets (two NIBs, two ISCs), domain 002a off",
+	  v_irq_targets, OK, NULL, { CFG(vg_several_targets) } },
+	{ "precopy_irq_changed", "pre-copy: configuration (seq 0), then the same with interruptions on, FINAL",
+	  v_precopy_irq_changed, OK, NULL, { CFG(vg_several), CFG(vg_several_irq) } },
+	{ "irq_newer_minor", "minor 9: a 32-byte header, an IRQ section, then an optional section skipped",
+	  v_irq_newer_minor, OK, NULL, { CFG(vg_one_irq) } },
+	{ "irq_short", "an IRQ section of 4 bytes", v_irq_short, -ERANGE,
+	  "offset 172: IRQ section length 4, shorter than its 8-byte header" },
+	{ "irq_targets_0", "an IRQ section with no target", v_irq_targets_0, -EINVAL,
+	  "offset 176: IRQ section with 0 targets, expected 1 to 255" },
+	{ "irq_targets_256", "an IRQ section with 256 distinct targets",
+	  v_irq_targets_256, -EINVAL,
+	  "offset 176: IRQ section with 256 targets, expected 1 to 255" },
+	{ "irq_reserved", "IRQ section reserved field set", v_irq_reserved, -EINVAL,
+	  "offset 178: IRQ section: reserved field is 0x0001, not 0" },
+	{ "irq_count", "an IRQ section for 1 queue, QUEUES has 2", v_irq_count, -EDOM,
+	  "offset 180: IRQ section for 1 queues, the QUEUES section has 2" },
+	{ "irq_len", "an IRQ section one byte longer than its content", v_irq_len,
+	  -ERANGE,
+	  "offset 172: IRQ section length 27, expected 26 for 1 targets and 2 queues" },
+	{ "irq_nib_0", "an IRQ target with NIB address 0", v_irq_nib_0, -EINVAL,
+	  "offset 184: IRQ target 1: NIB address 0" },
+	{ "irq_isc_8", "an IRQ target with ISC 8", v_irq_isc_8, -EINVAL,
+	  "offset 192: IRQ target 1: ISC 8 above 7" },
+	{ "irq_target_reserved", "a reserved byte of IRQ target 2 set",
+	  v_irq_target_reserved, -EINVAL,
+	  "offset 209: IRQ target 2: reserved bytes not 0" },
+	{ "irq_target_dup", "IRQ target 2 equal to target 1", v_irq_target_dup,
+	  -ENOTUNIQ, "offset 200: IRQ target 2 repeats target 1" },
+	{ "irq_map_index", "queue 03.0005 names IRQ target 2 of 1", v_irq_map_index,
+	  -EINVAL, "offset 201: queue 03.0005: IRQ target 2 of 1" },
 };
 
 #define VG_NR_VECTORS (sizeof(vg_vectors) / sizeof(vg_vectors[0]))
@@ -1040,9 +1376,14 @@ static void vg_c_config(FILE *f, const char *vname, unsigned int ev,
 	if (cfg->nr_queues) {
 		fprintf(f, "static const struct vfio_ap_mig_vec_queue vfio_ap_mig_vec_%s_%u_queues[] = {\n",
 			vname, ev);
-		for (i = 0; i < cfg->nr_queues; i++)
-			fprintf(f, "\t{ 0x%04x, 0x%016llxULL },\n",
-				cfg->queues[i].apqn, cfg->queues[i].gr2);
+		for (i = 0; i < cfg->nr_queues; i++) {
+			const struct vfio_ap_mig_queue *q = &cfg->queues[i];
+			const struct vfio_ap_mig_irq_target *t =
+				q->irq ? &cfg->irq_targets[q->irq - 1] : NULL;
+
+			fprintf(f, "\t{ 0x%04x, 0x%016llxULL, 0x%llxULL, %u },\n",
+				q->apqn, q->gr2, t ? t->nib : 0ULL, t ? t->isc : 0);
+		}
 		fprintf(f, "};\n\n");
 	}
 }
@@ -1072,9 +1413,12 @@ static const char vg_c_head[] =
 "\n"
 "#include \"vfio_ap_mig_stream.h\"\n"
 "\n"
+"/* A queue; @nib 0: interruptions off, else on to (@isc, @nib). */\n"
 "struct vfio_ap_mig_vec_queue {\n"
 "\tu16 apqn;\n"
 "\tu64 gr2;\n"
+"\tu64 nib;\n"
+"\tu8 isc;\n"
 "};\n"
 "\n"
 "/* A decoded configuration: the ids set in each mask, then the queues. */\n"
@@ -1264,17 +1608,23 @@ static int vg_file(const char *path, const void *p, size_t len, bool check)
 /* The crafting writer and the encoder must agree on an ordinary record. */
 static void vg_self_check(void)
 {
-	struct vg_buf a = { 0 }, b = { 0 };
+	struct vg_config *const cfgs[] = { &vg_several, &vg_several_targets };
 	struct vg_hdr h = vg_hdr(0, VFIO_AP_MIG_REC_FINAL);
+	struct vg_buf a, b;
+	unsigned int i;
 
-	vg_encode(&a, vg_cfg(&vg_several), 0, VFIO_AP_MIG_REC_FINAL);
-	vg_craft(&b, &h, vg_cfg(&vg_several));
-	if (a.len != b.len || memcmp(a.p, b.p, a.len)) {
-		fprintf(stderr, "gen_vectors: encoder and crafting writer disagree\n");
-		exit(2);
+	for (i = 0; i < sizeof(cfgs) / sizeof(cfgs[0]); i++) {
+		memset(&a, 0, sizeof(a));
+		memset(&b, 0, sizeof(b));
+		vg_encode(&a, vg_cfg(cfgs[i]), 0, VFIO_AP_MIG_REC_FINAL);
+		vg_craft(&b, &h, vg_cfg(cfgs[i]));
+		if (a.len != b.len || memcmp(a.p, b.p, a.len)) {
+			fprintf(stderr, "gen_vectors: encoder and crafting writer disagree\n");
+			exit(2);
+		}
+		free(a.p);
+		free(b.p);
 	}
-	free(a.p);
-	free(b.p);
 }
 
 static int vg_all(const char *dir, const char *header, bool check)

@@ -78,9 +78,15 @@ void vt_print_config(FILE *f, const struct vfio_ap_mig_config *cfg)
 	fprintf(f, "  queues %u\n", cfg->nr_queues);
 	for (i = 0; i < cfg->nr_queues; i++) {
 		q = &cfg->queues[i];
-		fprintf(f, "  queue %02x.%04x gr2 0x%016llx\n",
+		fprintf(f, "  queue %02x.%04x gr2 0x%016llx",
 			VFIO_AP_MIG_APID(q->apqn), VFIO_AP_MIG_APQI(q->apqn),
 			q->gr2);
+		/* interruptions on: the target by value, never its index */
+		if (q->irq)
+			fprintf(f, " irq isc %u nib 0x%016llx",
+				cfg->irq_targets[q->irq - 1].isc,
+				cfg->irq_targets[q->irq - 1].nib);
+		fprintf(f, "\n");
 	}
 }
 

@@ -17,7 +17,10 @@ const char *vt_errno_name(int err);
 /* The -errno named @name ("EPROTO"), 0 for "ok", 1 if unknown. */
 int vt_errno_value(const char *name);
 
-/* Print the lines of one configuration (masks as id lists, then queues). */
+/*
+ * Print the lines of one configuration (masks as id lists, then queues,
+ * each with "irq isc N nib 0x..." when its interruptions are on).
+ */
 void vt_print_config(FILE *f, const struct vfio_ap_mig_config *cfg);
 
 /*
