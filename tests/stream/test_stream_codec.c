@@ -2,7 +2,8 @@
 /*
  * cmocka tests of the migration stream codec beyond the golden vectors:
  * every bit flip and truncation, the size bounds, allocation failures,
- * the 65,536-queue round trip, the encoder's refusals and config helpers.
+ * the 65,536-queue round trip, the encoder's refusals and config helpers,
+ * and the interruption registrations of the IRQ section (since 1.1).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -130,7 +131,8 @@ static void test_decoder_feed_every_bit_flip_refused(void **state)
 {
 	static const char *const names[] = {
 		"one_queue", "several", "precopy_unchanged", "precopy_changed",
-		"newer_minor", "zero_queues",
+		"newer_minor", "zero_queues", "one_queue_irq", "irq_targets",
+		"precopy_irq_changed", "irq_newer_minor",
 	};
 	const struct vfio_ap_mig_vector *v;
 	unsigned char buf[1024];
@@ -718,6 +720,397 @@ static void test_config_equal_detects_each_difference(void **state)
 	vfio_ap_mig_config_free(&b);
 }
 
+/* A configuration of adapters @apm x domains @aqm (id lists, -1 ended). */
+static void irq_config(struct vfio_ap_mig_config *cfg, const int *apm,
+		       const int *aqm)
+{
+	u32 i;
+
+	assert_int_equal(vfio_ap_mig_config_alloc(cfg, 0), 0);
+	for (; *apm >= 0; apm++)
+		set_bit_inv(*apm, cfg->apm);
+	for (; *aqm >= 0; aqm++) {
+		set_bit_inv(*aqm, cfg->aqm);
+		set_bit_inv(*aqm, cfg->adm);
+	}
+	assert_int_equal(vfio_ap_mig_config_fill_apqns(cfg), 0);
+	for (i = 0; i < cfg->nr_queues; i++)
+		cfg->queues[i].gr2 = vfio_ap_mig_vec_max_gr2(cfg->queues[i].apqn);
+}
+
+/*
+ * Encode @cfg, check the size is the one announced, decode the record
+ * whole and byte by byte, each equal to @cfg, and re-encode it from the
+ * decoder's configuration byte-identical.
+ */
+static void irq_round_trip(const struct vfio_ap_mig_config *cfg)
+{
+	size_t len = vfio_ap_mig_config_size(cfg);
+	unsigned char *a = malloc(len), *b = malloc(len);
+	static const size_t chunks[] = { 0, 1, 13 };
+	struct vfio_ap_mig_decoder dec;
+	struct vfio_ap_mig_config copy;
+	unsigned int events, i;
+
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_int_equal(len, vfio_ap_mig_config_record_size_irq(cfg->nr_queues,
+								  cfg->nr_irq_targets));
+	assert_int_equal(vfio_ap_mig_encode_config(cfg, 0, VFIO_AP_MIG_REC_FINAL, a, len),
+			 len);
+	assert_int_equal(get_unaligned_be16(a + 20), cfg->nr_irq_targets ? 3 : 2);
+	for (i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
+		assert_int_equal(decode(&dec, a, len, chunks[i], &events), 0);
+		assert_int_equal(events, 1);
+		assert_true(vfio_ap_mig_config_equal(vfio_ap_mig_decoder_config(&dec), cfg));
+		assert_int_equal(vfio_ap_mig_decoder_config(&dec)->nr_irq_targets,
+				 cfg->nr_irq_targets);
+		assert_int_equal(apmig_config_copy(&copy, vfio_ap_mig_decoder_config(&dec)), 0);
+		vfio_ap_mig_decoder_release(&dec);
+		assert_true(vfio_ap_mig_config_equal(&copy, cfg));
+		memset(b, 0, len);
+		assert_int_equal(vfio_ap_mig_encode_config(&copy, 0, VFIO_AP_MIG_REC_FINAL,
+							   b, len), len);
+		assert_memory_equal(a, b, len);
+		vfio_ap_mig_config_free(&copy);
+	}
+	free(a);
+	free(b);
+}
+
+/*
+ * Tests that interruption registrations round-trip: one queue on, queues
+ * sharing one target with others off, several targets, and none at all
+ * (no IRQ section then).
+ */
+static void test_encode_config_irq_round_trip(void **state)
+{
+	static const int apm[] = { 0x00, 0x05, 0xff, -1 };
+	static const int aqm[] = { 0x01, 0x2a, 0xab, -1 };
+	struct vfio_ap_mig_config cfg;
+	long live = shim_slab_live();
+	u32 i;
+
+	irq_config(&cfg, apm, aqm);
+	assert_int_equal(cfg.nr_queues, 9);
+	irq_round_trip(&cfg);			/* all off */
+	assert_int_equal(vfio_ap_mig_config_set_irq(&cfg, 4, 6, 0x1000), 0);
+	irq_round_trip(&cfg);			/* one on */
+	for (i = 0; i < cfg.nr_queues; i += 2)
+		assert_int_equal(vfio_ap_mig_config_set_irq(&cfg, i, 6, 0x1000), 0);
+	assert_int_equal(cfg.nr_irq_targets, 1);
+	irq_round_trip(&cfg);			/* shared, some off */
+	assert_int_equal(vfio_ap_mig_config_set_irq(&cfg, 1, 0, 0x1000), 0);
+	assert_int_equal(vfio_ap_mig_config_set_irq(&cfg, 3, 7, 0xfffffffffffffffeULL), 0);
+	assert_int_equal(vfio_ap_mig_config_set_irq(&cfg, 8, 6, 0x2000), 0);
+	assert_int_equal(cfg.nr_irq_targets, 4);
+	assert_int_equal(cfg.queues[8].irq, 4);
+	assert_int_equal(cfg.queues[1].irq, 2);
+	irq_round_trip(&cfg);			/* several targets */
+	vfio_ap_mig_config_free(&cfg);
+	assert_int_equal(shim_slab_live(), live);
+}
+
+/*
+ * Tests set_irq's edges: 255 distinct targets fit, the 256th is -ENOSPC
+ * and leaves the queue off, a known target is still found when full,
+ * ISC 8, NIB 0 and a queue index past the end are -EINVAL, and the first
+ * allocation failing is -ENOMEM; no error changes the configuration.
+ */
+static void test_config_set_irq_edges(void **state)
+{
+	static const int apm[] = { 0x07, -1 };
+	int aqm[257];
+	struct vfio_ap_mig_config cfg;
+	long live = shim_slab_live();
+	u32 i;
+
+	for (i = 0; i < 256; i++)
+		aqm[i] = i;
+	aqm[256] = -1;
+	irq_config(&cfg, apm, aqm);
+	assert_int_equal(cfg.nr_queues, 256);
+
+	shim_slab_reset();
+	shim_slab_fail_nth(1);
+	assert_int_equal(vfio_ap_mig_config_set_irq(&cfg, 0, 6, 0x1000), -ENOMEM);
+	shim_slab_reset();
+	assert_null(cfg.irq_targets);
+	assert_int_equal(cfg.queues[0].irq, 0);
+
+	for (i = 0; i < VFIO_AP_MIG_MAX_IRQ_TARGETS; i++) {
+		assert_int_equal(vfio_ap_mig_config_set_irq(&cfg, i, i % 8, 0x1000 + i / 8), 0);
+		assert_int_equal(cfg.queues[i].irq, i + 1);
+	}
+	assert_int_equal(cfg.nr_irq_targets, 255);
+	assert_int_equal(vfio_ap_mig_config_set_irq(&cfg, 255, 0, 0x9000), -ENOSPC);
+	assert_int_equal(cfg.queues[255].irq, 0);
+	assert_int_equal(cfg.nr_irq_targets, 255);
+	/* an existing target still serves, the first and the last */
+	assert_int_equal(vfio_ap_mig_config_set_irq(&cfg, 255, 0, 0x1000), 0);
+	assert_int_equal(cfg.queues[255].irq, 1);
+	assert_int_equal(vfio_ap_mig_config_set_irq(&cfg, 255, 254 % 8, 0x1000 + 254 / 8), 0);
+	assert_int_equal(cfg.queues[255].irq, 255);
+
+	assert_int_equal(vfio_ap_mig_config_set_irq(&cfg, 0, 8, 0x1000), -EINVAL);
+	assert_int_equal(vfio_ap_mig_config_set_irq(&cfg, 0, 0xff, 0x1000), -EINVAL);
+	assert_int_equal(vfio_ap_mig_config_set_irq(&cfg, 0, 6, 0), -EINVAL);
+	assert_int_equal(vfio_ap_mig_config_set_irq(&cfg, 256, 0, 0x1000), -EINVAL);
+	assert_int_equal(vfio_ap_mig_config_set_irq(&cfg, UINT32_MAX, 0, 0x1000), -EINVAL);
+	assert_int_equal(cfg.queues[0].irq, 1);
+	assert_int_equal(cfg.nr_irq_targets, 255);
+	irq_round_trip(&cfg);
+
+	/* the same answers from the target table helper on its own */
+	{
+		struct vfio_ap_mig_irq_target t[VFIO_AP_MIG_MAX_IRQ_TARGETS];
+		u16 nr = 0;
+
+		assert_int_equal(vfio_ap_mig_irq_target_index(t, &nr, 3, 0x10), 1);
+		assert_int_equal(vfio_ap_mig_irq_target_index(t, &nr, 4, 0x10), 2);
+		assert_int_equal(vfio_ap_mig_irq_target_index(t, &nr, 3, 0x10), 1);
+		assert_int_equal(vfio_ap_mig_irq_target_index(t, &nr, 8, 0x10), -EINVAL);
+		assert_int_equal(vfio_ap_mig_irq_target_index(t, &nr, 3, 0), -EINVAL);
+		assert_int_equal(nr, 2);
+		nr = VFIO_AP_MIG_MAX_IRQ_TARGETS;
+		assert_int_equal(vfio_ap_mig_irq_target_index(t, &nr, 5, 0x10), -ENOSPC);
+		assert_int_equal(nr, VFIO_AP_MIG_MAX_IRQ_TARGETS);
+	}
+	vfio_ap_mig_config_free(&cfg);
+	assert_null(cfg.irq_targets);
+	assert_int_equal(cfg.nr_irq_targets, 0);
+	assert_int_equal(shim_slab_live(), live);
+}
+
+/*
+ * Tests that config_equal compares a queue's registration by value: the
+ * same registrations met in another order (other target numbers) are
+ * equal; another ISC, another NIB or on against off are not.
+ */
+static void test_config_equal_irq_by_value(void **state)
+{
+	static const int apm[] = { 0x01, 0x02, -1 };
+	static const int aqm[] = { 0x03, -1 };
+	struct vfio_ap_mig_config a, b;
+
+	irq_config(&a, apm, aqm);
+	irq_config(&b, apm, aqm);
+	assert_int_equal(vfio_ap_mig_config_set_irq(&a, 0, 6, 0x1000), 0);
+	assert_int_equal(vfio_ap_mig_config_set_irq(&a, 1, 6, 0x2000), 0);
+	assert_int_equal(vfio_ap_mig_config_set_irq(&b, 1, 6, 0x2000), 0);
+	assert_int_equal(vfio_ap_mig_config_set_irq(&b, 0, 6, 0x1000), 0);
+	assert_int_equal(a.queues[0].irq, 1);
+	assert_int_equal(b.queues[0].irq, 2);
+	assert_true(vfio_ap_mig_config_equal(&a, &b));
+	assert_true(vfio_ap_mig_config_equal(&b, &a));
+
+	assert_int_equal(vfio_ap_mig_config_set_irq(&b, 0, 5, 0x1000), 0);
+	assert_false(vfio_ap_mig_config_equal(&a, &b));
+	assert_int_equal(vfio_ap_mig_config_set_irq(&b, 0, 6, 0x1001), 0);
+	assert_false(vfio_ap_mig_config_equal(&a, &b));
+	assert_int_equal(vfio_ap_mig_config_set_irq(&b, 0, 6, 0x1000), 0);
+	assert_true(vfio_ap_mig_config_equal(&a, &b));
+	b.queues[0].irq = 0;
+	assert_false(vfio_ap_mig_config_equal(&a, &b));
+	assert_false(vfio_ap_mig_config_equal(&b, &a));
+	vfio_ap_mig_config_free(&a);
+	vfio_ap_mig_config_free(&b);
+}
+
+/*
+ * Tests that fill_apqns, which lists a new configuration's queues, drops
+ * every registration: no target left, every queue off, no IRQ section.
+ */
+static void test_config_fill_apqns_resets_irq(void **state)
+{
+	static const int apm[] = { 0x01, -1 };
+	static const int aqm[] = { 0x03, 0x04, -1 };
+	struct vfio_ap_mig_config cfg;
+	long live = shim_slab_live();
+	unsigned char buf[256];
+
+	irq_config(&cfg, apm, aqm);
+	assert_int_equal(vfio_ap_mig_config_set_irq(&cfg, 0, 6, 0x1000), 0);
+	assert_int_equal(vfio_ap_mig_config_set_irq(&cfg, 1, 2, 0x2000), 0);
+	assert_int_equal(vfio_ap_mig_config_size(&cfg), 172 + 8 + 8 + 32 + 2);
+
+	/* same masks: the queue array is kept, the registrations are not */
+	assert_int_equal(vfio_ap_mig_config_fill_apqns(&cfg), 0);
+	assert_int_equal(cfg.nr_irq_targets, 0);
+	assert_null(cfg.irq_targets);
+	assert_int_equal(cfg.queues[0].irq, 0);
+	assert_int_equal(cfg.queues[1].irq, 0);
+	assert_int_equal(vfio_ap_mig_config_size(&cfg), 172);
+	assert_int_equal(vfio_ap_mig_encode_config(&cfg, 0, 0, buf, sizeof(buf)), 172);
+	assert_int_equal(get_unaligned_be16(buf + 20), 2);
+
+	/* other masks: resized, and still off */
+	assert_int_equal(vfio_ap_mig_config_set_irq(&cfg, 1, 2, 0x2000), 0);
+	set_bit_inv(0x09, cfg.apm);
+	assert_int_equal(vfio_ap_mig_config_fill_apqns(&cfg), 0);
+	assert_int_equal(cfg.nr_queues, 4);
+	assert_int_equal(cfg.nr_irq_targets, 0);
+	assert_int_equal(cfg.queues[1].irq, 0);
+	vfio_ap_mig_config_free(&cfg);
+	assert_int_equal(shim_slab_live(), live);
+}
+
+/*
+ * Tests the exact record sizes with an IRQ section and that the encoder
+ * needs every byte of them: 16 bytes per target, 1 per queue, 16 of
+ * section and body header.
+ */
+static void test_config_size_irq_exact(void **state)
+{
+	static const int apm[] = { 0x03, -1 };
+	static const int aqm[] = { 0x04, -1 };
+	struct vfio_ap_mig_config cfg;
+	unsigned char buf[256];
+
+	assert_int_equal(vfio_ap_mig_config_record_size_irq(0, 0), 148);
+	assert_int_equal(vfio_ap_mig_config_record_size_irq(1, 0), 160);
+	assert_int_equal(vfio_ap_mig_config_record_size_irq(1, 1), 193);
+	assert_int_equal(vfio_ap_mig_config_record_size_irq(12, 3), 292 + 16 + 48 + 12);
+	assert_int_equal(vfio_ap_mig_config_record_size_irq(65536, 1), 852148);
+	assert_int_equal(vfio_ap_mig_config_record_size_irq(65536, 255), 856212);
+	assert_true(vfio_ap_mig_config_record_size_irq(VFIO_AP_MIG_MAX_QUEUES,
+						       VFIO_AP_MIG_MAX_IRQ_TARGETS) <=
+		    VFIO_AP_MIG_MAX_RECORD);
+
+	irq_config(&cfg, apm, aqm);
+	assert_int_equal(vfio_ap_mig_config_set_irq(&cfg, 0, 6, 0x1a2b3c4), 0);
+	assert_int_equal(vfio_ap_mig_config_size(&cfg), 193);
+	assert_int_equal(vfio_ap_mig_encode_config(&cfg, 0, VFIO_AP_MIG_REC_FINAL, buf,
+						   192), -ENOSPC);
+	assert_int_equal(vfio_ap_mig_encode_config(&cfg, 0, VFIO_AP_MIG_REC_FINAL, buf,
+						   193), 193);
+	/* the bytes of the one_queue_irq vector (same queue, same GR2) */
+	cfg.queues[0].gr2 = vector("one_queue")->events[0].cfg.queues[0].gr2;
+	assert_int_equal(vfio_ap_mig_encode_config(&cfg, 0, VFIO_AP_MIG_REC_FINAL, buf,
+						   sizeof(buf)), 193);
+	assert_int_equal(vector("one_queue_irq")->len, 193);
+	assert_memory_equal(buf, vector("one_queue_irq")->data, 193);
+	vfio_ap_mig_config_free(&cfg);
+}
+
+/*
+ * Tests that a 65,536-queue guest with every queue on one target (a Linux
+ * guest) fits a record, and round-trips; and so does the worst case of
+ * 255 targets.
+ */
+static void test_encode_config_max_irq_fits_record(void **state)
+{
+	struct vfio_ap_mig_config cfg;
+	u32 i;
+
+	max_config(&cfg);
+	for (i = 0; i < cfg.nr_queues; i++)
+		assert_int_equal(vfio_ap_mig_config_set_irq(&cfg, i, 6, 0x1a2b3c4), 0);
+	assert_int_equal(cfg.nr_irq_targets, 1);
+	assert_int_equal(vfio_ap_mig_config_size(&cfg), 852148);
+	assert_true(vfio_ap_mig_config_size(&cfg) <= VFIO_AP_MIG_MAX_RECORD);
+	irq_round_trip(&cfg);
+
+	/* target k of 255 is (k % 8, 0x1000 + k / 8): all distinct */
+	vfio_ap_mig_config_free(&cfg);
+	max_config(&cfg);
+	for (i = 0; i < cfg.nr_queues; i++)
+		assert_int_equal(vfio_ap_mig_config_set_irq(&cfg, i, (i % 255) % 8,
+							    0x1000 + (i % 255) / 8), 0);
+	assert_int_equal(cfg.nr_irq_targets, 255);
+	assert_int_equal(vfio_ap_mig_config_size(&cfg), 856212);
+	irq_round_trip(&cfg);
+	vfio_ap_mig_config_free(&cfg);
+}
+
+/* Tests the encoder's refusals of registrations a reader would refuse. */
+static void test_encode_config_irq_refusals(void **state)
+{
+	static const int apm[] = { 0x03, -1 };
+	static const int aqm[] = { 0x04, 0x05, -1 };
+	struct vfio_ap_mig_config cfg;
+	unsigned char buf[256];
+
+	irq_config(&cfg, apm, aqm);
+	assert_int_equal(vfio_ap_mig_config_set_irq(&cfg, 0, 6, 0x1000), 0);
+	assert_int_equal(vfio_ap_mig_encode_config(&cfg, 0, 0, buf, sizeof(buf)),
+			 172 + 8 + 8 + 16 + 2);
+	cfg.queues[1].irq = 2;			/* target 2 of 1 */
+	assert_int_equal(vfio_ap_mig_encode_config(&cfg, 0, 0, buf, sizeof(buf)), -EINVAL);
+	cfg.queues[1].irq = 0;
+	cfg.irq_targets[0].isc = 8;
+	assert_int_equal(vfio_ap_mig_encode_config(&cfg, 0, 0, buf, sizeof(buf)), -EINVAL);
+	cfg.irq_targets[0].isc = 7;
+	cfg.irq_targets[0].nib = 0;
+	assert_int_equal(vfio_ap_mig_encode_config(&cfg, 0, 0, buf, sizeof(buf)), -EINVAL);
+	cfg.irq_targets[0].nib = 1;
+	cfg.nr_irq_targets = VFIO_AP_MIG_MAX_IRQ_TARGETS + 1;
+	assert_int_equal(vfio_ap_mig_encode_config(&cfg, 0, 0, buf, sizeof(buf)), -EINVAL);
+	cfg.nr_irq_targets = 1;
+	assert_int_equal(vfio_ap_mig_encode_config(&cfg, 0, 0, buf, sizeof(buf)), 206);
+	vfio_ap_mig_config_free(&cfg);
+}
+
+/*
+ * Tests that a decoded configuration, and a copy of it, take new targets
+ * up to the bound: their target tables have room for all 255 (the driver
+ * keeps the decoder's configuration as its own and may register more).
+ */
+static void test_decoder_config_takes_new_targets(void **state)
+{
+	const struct vfio_ap_mig_vector *v = vector("irq_targets");
+	struct vfio_ap_mig_decoder dec;
+	struct vfio_ap_mig_config *cfg, copy;
+	long live = shim_slab_live();
+	u32 i;
+
+	assert_int_equal(decode(&dec, v->data, v->len, 0, NULL), 0);
+	cfg = (struct vfio_ap_mig_config *)vfio_ap_mig_decoder_config(&dec);
+	assert_int_equal(cfg->nr_irq_targets, 3);
+	assert_int_equal(apmig_config_copy(&copy, cfg), 0);
+	assert_true(vfio_ap_mig_config_equal(&copy, cfg));
+	for (i = 3; i < VFIO_AP_MIG_MAX_IRQ_TARGETS; i++) {
+		assert_int_equal(vfio_ap_mig_config_set_irq(cfg, i % 12, 1, 0x5000 + i), 0);
+		assert_int_equal(vfio_ap_mig_config_set_irq(&copy, i % 12, 1, 0x5000 + i), 0);
+	}
+	assert_int_equal(cfg->nr_irq_targets, 255);
+	assert_int_equal(vfio_ap_mig_config_set_irq(cfg, 0, 1, 0x4fff), -ENOSPC);
+	assert_true(vfio_ap_mig_config_equal(&copy, cfg));
+	vfio_ap_mig_config_free(&copy);
+	vfio_ap_mig_decoder_release(&dec);
+	assert_int_equal(shim_slab_live(), live);
+}
+
+/* Tests that failing to allocate the IRQ targets is -ENOMEM, leak-free. */
+static void test_decoder_feed_irq_alloc_failure(void **state)
+{
+	const struct vfio_ap_mig_vector *v = vector("one_queue_irq");
+	char msg[VFIO_AP_MIG_ERRMSG_LEN];
+	long live = shim_slab_live();
+
+	shim_slab_reset();
+	shim_slab_fail_nth(3);		/* record, queues, then the targets */
+	assert_int_equal(decode_errno(v->data, v->len, msg, sizeof(msg)), -ENOMEM);
+	assert_string_equal(msg, "offset 164: cannot allocate 255 interruption targets");
+	assert_int_equal(shim_slab_live(), live);
+	shim_slab_reset();
+}
+
+/*
+ * Tests that a failure in the IRQ section after its targets were
+ * allocated frees them, and keeps the previous configuration in force.
+ */
+static void test_decoder_feed_irq_fault_frees(void **state)
+{
+	const struct vfio_ap_mig_vector *v = vector("irq_map_index");
+	long live = shim_slab_live();
+	char msg[VFIO_AP_MIG_ERRMSG_LEN];
+
+	assert_int_equal(decode_errno(v->data, v->len, msg, sizeof(msg)), -EINVAL);
+	assert_string_equal(msg, v->msg);
+	assert_int_equal(shim_slab_live(), live);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -744,6 +1137,16 @@ int main(void)
 		cmocka_unit_test(test_crc32c_check_value),
 		cmocka_unit_test(test_config_fill_apqns_ascending),
 		cmocka_unit_test(test_config_equal_detects_each_difference),
+		cmocka_unit_test(test_encode_config_irq_round_trip),
+		cmocka_unit_test(test_config_set_irq_edges),
+		cmocka_unit_test(test_config_equal_irq_by_value),
+		cmocka_unit_test(test_config_fill_apqns_resets_irq),
+		cmocka_unit_test(test_config_size_irq_exact),
+		cmocka_unit_test(test_encode_config_max_irq_fits_record),
+		cmocka_unit_test(test_encode_config_irq_refusals),
+		cmocka_unit_test(test_decoder_config_takes_new_targets),
+		cmocka_unit_test(test_decoder_feed_irq_alloc_failure),
+		cmocka_unit_test(test_decoder_feed_irq_fault_frees),
 	};
 
 	return cmocka_run_group_tests_name("stream_codec", tests, NULL, NULL);
