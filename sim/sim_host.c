@@ -33,6 +33,8 @@
 #include <shim/vfs.h>
 
 #include "sim_host.h"
+#include "sim_irq.h"
+#include "vfio_ap_mig_irq.h"
 
 struct sim_queue {
 	bool present;		/* TAPQ finds it (the tree has the queue) */
@@ -81,6 +83,7 @@ struct sim_mdev {
 	unsigned long checks;
 	struct vfio_ap_mig_problem *problems;
 	size_t nr_problems, max_problems;
+	struct sim_irq irq;	/* the guest's interruption registrations */
 };
 
 /* A guest: the driver never looks inside struct kvm. */
@@ -259,6 +262,7 @@ static struct sim_mdev *sim_mdev_new(struct sim_host *h, const char *uuid)
 	m->mdev.matrix.aqm_max = h->aqm_max;
 	m->mdev.matrix.adm_max = h->aqm_max;
 	m->mdev.shadow_apcb = m->mdev.matrix;
+	sim_irq_init(&m->irq);
 	vfio_ap_mig_init(&m->mdev);
 	if (h->tree && !h->tree->migratable) {
 		/* a vfio_ap without the series: no migration at all */
@@ -272,6 +276,7 @@ static struct sim_mdev *sim_mdev_new(struct sim_host *h, const char *uuid)
 static void sim_mdev_free(struct sim_mdev *m)
 {
 	vfio_ap_mig_release(&m->mdev);
+	sim_irq_release(&m->irq);
 	free(m->problems);
 	free(m);
 }
@@ -739,15 +744,19 @@ bool vfio_ap_mig_host_is_se_guest(struct ap_matrix_mdev *matrix_mdev)
 }
 
 void vfio_ap_mig_host_peek(struct ap_matrix_mdev *matrix_mdev, u64 *generation,
-			   u32 *nr_queues)
+			   size_t *record_size)
 {
 	struct sim_host *h = to_sim_mdev(matrix_mdev)->host;
 	const struct ap_matrix *apcb = &matrix_mdev->shadow_apcb;
+	u32 nr_queues;
 
 	mutex_lock(&h->lock);
 	*generation = matrix_mdev->cfg_generation;
-	*nr_queues = bitmap_weight(apcb->apm, AP_DEVICES) *
-		     bitmap_weight(apcb->aqm, AP_DOMAINS);
+	nr_queues = bitmap_weight(apcb->apm, AP_DEVICES) *
+		    bitmap_weight(apcb->aqm, AP_DOMAINS);
+	*record_size = vfio_ap_mig_config_record_size_irq(nr_queues,
+				sim_irq_nr_targets(&to_sim_mdev(matrix_mdev)->irq,
+						   apcb->apm, apcb->aqm));
 	mutex_unlock(&h->lock);
 }
 
@@ -796,11 +805,76 @@ int vfio_ap_mig_host_read_config(struct ap_matrix_mdev *matrix_mdev,
 
 	ret = vfio_ap_mig_config_build(cfg, apm, aqm, adm, sim_source_tapq, &t,
 				       &failed);
-	if (ret && ret != -ENOMEM)
+	if (!ret) {
+		/* The registrations, live or held, as vfio_ap_mig_irq_read(). */
+		mutex_lock(&h->lock);
+		ret = sim_irq_read(&to_sim_mdev(matrix_mdev)->irq, cfg);
+		mutex_unlock(&h->lock);
+		if (ret)
+			vfio_ap_mig_config_free(cfg);
+		return ret;
+	}
+	if (ret != -ENOMEM)
 		dev_err_ratelimited(matrix_mdev->vdev.dev,
 				    "migration: cannot read queue %02x.%04x of the guest: %d\n",
 				    VFIO_AP_MIG_APID(failed), VFIO_AP_MIG_APQI(failed), ret);
 	return ret;
+}
+
+/* vfio_ap_mig_irq.h: the simulator's model of vfio_ap_mig_irq.c */
+
+int vfio_ap_mig_irq_suspend(struct ap_matrix_mdev *matrix_mdev)
+{
+	struct sim_mdev *m = to_sim_mdev(matrix_mdev);
+	int ret;
+
+	mutex_lock(&m->host->lock);
+	ret = sim_irq_suspend(&m->irq);
+	mutex_unlock(&m->host->lock);
+	return ret;
+}
+
+int vfio_ap_mig_irq_hold(struct ap_matrix_mdev *matrix_mdev,
+			 const struct vfio_ap_mig_config *cfg)
+{
+	struct sim_mdev *m = to_sim_mdev(matrix_mdev);
+	int ret;
+
+	mutex_lock(&m->host->lock);
+	ret = sim_irq_hold(&m->irq, cfg);
+	/* What the guest's registration reads as changed: count it. */
+	matrix_mdev->cfg_generation++;
+	mutex_unlock(&m->host->lock);
+	return ret;
+}
+
+void vfio_ap_mig_irq_resume(struct ap_matrix_mdev *matrix_mdev)
+{
+	struct sim_mdev *m = to_sim_mdev(matrix_mdev);
+
+	struct vfio_ap_mig_irq_target t[VFIO_AP_MIG_MAX_IRQ_TARGETS];
+	u16 nr;
+
+	mutex_lock(&m->host->lock);
+	nr = sim_irq_resume(&m->irq, matrix_mdev->shadow_apcb.apm,
+			    matrix_mdev->shadow_apcb.aqm, t);
+	mutex_unlock(&m->host->lock);
+	/* The kick runs the guest model: outside the host lock, as on hardware. */
+	sim_irq_kick(&m->irq, t, nr);
+}
+
+void vfio_ap_mig_irq_drop(struct ap_matrix_mdev *matrix_mdev)
+{
+	struct sim_mdev *m = to_sim_mdev(matrix_mdev);
+
+	mutex_lock(&m->host->lock);
+	sim_irq_drop(&m->irq);
+	mutex_unlock(&m->host->lock);
+}
+
+struct sim_irq *sim_mdev_irq(struct sim_mdev *m)
+{
+	return &m->irq;
 }
 
 /*

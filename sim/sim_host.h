@@ -93,6 +93,8 @@ int sim_mdev_unassign(struct sim_mdev *m, enum sim_id_kind kind, unsigned int id
 const char *sim_mdev_uuid(const struct sim_mdev *m);
 struct sim_host *sim_mdev_host(const struct sim_mdev *m);
 struct ap_matrix_mdev *sim_mdev_matrix_mdev(struct sim_mdev *m);
+/* The guest's interruption registrations on @m (sim_irq.h). */
+struct sim_irq *sim_mdev_irq(struct sim_mdev *m);
 /* Copy the assigned matrix and the guest's configuration (shadow APCB). */
 void sim_mdev_get(struct sim_mdev *m, struct ap_matrix *assigned,
 		  struct ap_matrix *guest);

@@ -78,15 +78,41 @@ bool vfio_ap_mig_host_is_se_guest(struct ap_matrix_mdev *matrix_mdev)
 }
 
 void vfio_ap_mig_host_peek(struct ap_matrix_mdev *matrix_mdev, u64 *generation,
-			   u32 *nr_queues)
+			   size_t *record_size)
 {
 	struct tdev *t = to_tdev(matrix_mdev);
 
 	pthread_mutex_lock(&fake_host_lock);
 	t->peeks++;
 	*generation = t->gen;
-	*nr_queues = t->cfg.nr_queues;
+	*record_size = vfio_ap_mig_config_size(&t->cfg);
 	pthread_mutex_unlock(&fake_host_lock);
+}
+
+/* Fake interruption services: counted; the sim and KUnit model them. */
+static unsigned int irq_suspends, irq_resumes, irq_holds, irq_drops;
+
+int vfio_ap_mig_irq_suspend(struct ap_matrix_mdev *matrix_mdev)
+{
+	irq_suspends++;
+	return 0;
+}
+
+int vfio_ap_mig_irq_hold(struct ap_matrix_mdev *matrix_mdev,
+			 const struct vfio_ap_mig_config *cfg)
+{
+	irq_holds++;
+	return 0;
+}
+
+void vfio_ap_mig_irq_resume(struct ap_matrix_mdev *matrix_mdev)
+{
+	irq_resumes++;
+}
+
+void vfio_ap_mig_irq_drop(struct ap_matrix_mdev *matrix_mdev)
+{
+	irq_drops++;
 }
 
 /* The hardware is asked here (TAPQ): read_err stands for a failing one. */

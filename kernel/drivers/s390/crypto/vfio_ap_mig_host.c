@@ -23,6 +23,7 @@
 #include "vfio_ap_private.h"
 #include "vfio_ap_mig_host.h"
 #include "vfio_ap_mig_host_internal.h"
+#include "vfio_ap_mig_irq.h"
 #include "vfio_ap_mig_rules.h"
 #include "vfio_ap_mig_stream.h"
 
@@ -125,23 +126,34 @@ bool vfio_ap_mig_host_is_se_guest(struct ap_matrix_mdev *matrix_mdev)
 EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_host_is_se_guest);
 
 /**
- * vfio_ap_mig_host_peek - generation and guest size of an mdev
+ * vfio_ap_mig_host_peek - generation and record size of an mdev's guest
  * @matrix_mdev: the mdev
  * @generation: receives its configuration generation
- * @nr_queues: receives the number of queues its guest has
+ * @record_size: receives the exact size of a configuration record of its
+ *		 guest as it is now
+ *
+ * No hardware access; the size is computed once per generation.
  */
 void vfio_ap_mig_host_peek(struct ap_matrix_mdev *matrix_mdev, u64 *generation,
-			   u32 *nr_queues)
+			   size_t *record_size)
 {
 	const struct ap_matrix *apcb = &matrix_mdev->shadow_apcb;
+	struct vfio_ap_migration *mig = &matrix_mdev->mig;
+	u32 nr_queues;
 
 	KUNIT_STATIC_STUB_REDIRECT(vfio_ap_mig_host_peek, matrix_mdev,
-				   generation, nr_queues);
+				   generation, record_size);
 
 	mutex_lock(&matrix_dev->mdevs_lock);
 	*generation = matrix_mdev->cfg_generation;
-	*nr_queues = bitmap_weight(apcb->apm, AP_DEVICES) *
-		     bitmap_weight(apcb->aqm, AP_DOMAINS);
+	if (!mig->record_size || mig->size_gen != *generation) {
+		nr_queues = bitmap_weight(apcb->apm, AP_DEVICES) *
+			    bitmap_weight(apcb->aqm, AP_DOMAINS);
+		mig->record_size = vfio_ap_mig_config_record_size_irq(nr_queues,
+				vfio_ap_mig_irq_nr_targets(matrix_mdev));
+		mig->size_gen = *generation;
+	}
+	*record_size = mig->record_size;
 	mutex_unlock(&matrix_dev->mdevs_lock);
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_host_peek);
@@ -178,7 +190,13 @@ int vfio_ap_mig_host_read_config(struct ap_matrix_mdev *matrix_mdev,
 
 	ret = vfio_ap_mig_config_build(cfg, apm, aqm, adm, vfio_ap_mig_source_tapq,
 				       &ids, &failed);
-	if (ret && ret != -ENOMEM)
+	if (!ret) {
+		ret = vfio_ap_mig_irq_read(matrix_mdev, cfg);
+		if (ret)
+			vfio_ap_mig_config_free(cfg);
+		return ret;
+	}
+	if (ret != -ENOMEM)
 		dev_err_ratelimited(matrix_mdev->vdev.dev,
 				    "migration: cannot read queue %02x.%04x of the guest: %d\n",
 				    VFIO_AP_MIG_APID(failed), VFIO_AP_MIG_APQI(failed), ret);

@@ -28,11 +28,12 @@ bool vfio_ap_mig_host_is_se_guest(struct ap_matrix_mdev *matrix_mdev);
 
 /*
  * The configuration generation of @matrix_mdev (bumped by every change of
- * its guest's AP configuration or of the queues behind it) and the number
- * of queues its guest has now. Cheap: no hardware access.
+ * its guest's AP configuration, of the queues behind it or of the guest's
+ * interruption registration) and the exact size of a configuration record
+ * of its guest now. Cheap: no hardware access.
  */
 void vfio_ap_mig_host_peek(struct ap_matrix_mdev *matrix_mdev, u64 *generation,
-			   u32 *nr_queues);
+			   size_t *record_size);
 
 /*
  * Snapshot the configuration the guest of @matrix_mdev has now (its APCB)

@@ -30,6 +30,7 @@
 #include "vfio_ap_private.h"
 #include "vfio_ap_migration.h"
 #include "vfio_ap_mig_host.h"
+#include "vfio_ap_mig_irq.h"
 #include "vfio_ap_mig_rules.h"
 #include "vfio_ap_mig_stream.h"
 
@@ -164,6 +165,8 @@ again:
 		mig->deferred_reset = false;
 		spin_unlock(&mig->reset_lock);
 		vfio_ap_mig_disable_files(mig);
+		/* The reset dropped the guest's registrations with its queues. */
+		vfio_ap_mig_irq_drop(container_of(mig, struct ap_matrix_mdev, mig));
 		mig->state = VFIO_DEVICE_STATE_RUNNING;
 		goto again;
 	}
@@ -331,15 +334,15 @@ out_unlock:
 
 /*
  * Bytes STOP_COPY will add to the saving stream of @migf when the mdev is
- * at @generation with @nr_queues queues: the generation alone decides, so
- * this is exact without asking the hardware.
+ * at @generation, its guest's record @record_size bytes: the generation
+ * alone decides, so this is exact without asking the hardware.
  */
 static size_t vfio_ap_mig_stop_copy_tail(const struct vfio_ap_mig_file *migf,
-					 u64 generation, u32 nr_queues)
+					 u64 generation, size_t record_size)
 {
 	if (generation == migf->snapshot_gen)
 		return VFIO_AP_MIG_UNCHANGED_RECORD_SIZE;
-	return vfio_ap_mig_config_record_size(nr_queues);
+	return record_size;
 }
 
 /* Make room for @add more bytes, keeping @spare beyond them reserved. */
@@ -370,7 +373,7 @@ static int vfio_ap_mig_save_append(struct vfio_ap_mig_file *migf,
 				   const struct vfio_ap_mig_config *cfg,
 				   u32 seq, u16 flags)
 {
-	size_t add = cfg ? vfio_ap_mig_config_record_size(cfg->nr_queues) :
+	size_t add = cfg ? vfio_ap_mig_config_size(cfg) :
 			   VFIO_AP_MIG_UNCHANGED_RECORD_SIZE;
 	size_t spare = flags & VFIO_AP_MIG_REC_FINAL ? 0 :
 		       VFIO_AP_MIG_UNCHANGED_RECORD_SIZE;
@@ -403,13 +406,13 @@ static bool vfio_ap_mig_save_refresh(struct vfio_ap_mig_file *migf, int *err)
 {
 	struct vfio_ap_mig_config now = {};
 	u64 gen, now_gen;
-	u32 nr_queues;
+	size_t size;
 
 	*err = 0;
-	vfio_ap_mig_host_peek(migf->matrix_mdev, &gen, &nr_queues);
+	vfio_ap_mig_host_peek(migf->matrix_mdev, &gen, &size);
 	if (gen == migf->snapshot_gen)
 		return false;
-	if (migf->len + vfio_ap_mig_config_record_size(nr_queues) >
+	if (migf->len + size >
 	    VFIO_AP_MIG_MAX_STREAM - VFIO_AP_MIG_MAX_RECORD)
 		return false;
 	*err = vfio_ap_mig_host_read_config(migf->matrix_mdev, &now, &now_gen);
@@ -421,7 +424,7 @@ static bool vfio_ap_mig_save_refresh(struct vfio_ap_mig_file *migf, int *err)
 		vfio_ap_mig_config_free(&now);
 		return false;
 	}
-	if (migf->len + vfio_ap_mig_config_record_size(now.nr_queues) >
+	if (migf->len + vfio_ap_mig_config_size(&now) >
 	    VFIO_AP_MIG_MAX_STREAM - VFIO_AP_MIG_MAX_RECORD) {
 		vfio_ap_mig_config_free(&now);
 		return false;
@@ -604,11 +607,11 @@ static int vfio_ap_mig_save_stop_copy(struct ap_matrix_mdev *matrix_mdev)
 {
 	struct vfio_ap_mig_file *migf = matrix_mdev->mig.saving;
 	struct vfio_ap_mig_config now = {};
+	size_t size;
 	u64 gen;
-	u32 nr_queues;
 	int ret;
 
-	vfio_ap_mig_host_peek(matrix_mdev, &gen, &nr_queues);
+	vfio_ap_mig_host_peek(matrix_mdev, &gen, &size);
 	mutex_lock(&migf->lock);
 	if (gen == migf->snapshot_gen) {
 		ret = vfio_ap_mig_save_append(migf, NULL, migf->next_seq,
@@ -658,8 +661,8 @@ static struct file *vfio_ap_mig_resume_start(struct ap_matrix_mdev *matrix_mdev)
 static int vfio_ap_mig_resume_finish(struct ap_matrix_mdev *matrix_mdev)
 {
 	struct vfio_ap_mig_file *migf = matrix_mdev->mig.resuming;
+	size_t size;
 	u64 gen;
-	u32 nr_queues;
 	int ret;
 
 	mutex_lock(&migf->lock);
@@ -678,10 +681,13 @@ static int vfio_ap_mig_resume_finish(struct ap_matrix_mdev *matrix_mdev)
 				    vfio_ap_mig_decoder_errmsg(&migf->dec));
 		goto out_unlock;
 	}
-	vfio_ap_mig_host_peek(matrix_mdev, &gen, &nr_queues);
-	if (migf->verified && gen == migf->verified_gen)
-		goto out_unlock;
-	ret = vfio_ap_mig_resume_check(migf);
+	vfio_ap_mig_host_peek(matrix_mdev, &gen, &size);
+	if (!migf->verified || gen != migf->verified_gen)
+		ret = vfio_ap_mig_resume_check(migf);
+	/* The guest's registrations, made when it is about to run. */
+	if (!ret)
+		ret = vfio_ap_mig_irq_hold(matrix_mdev,
+					   vfio_ap_mig_decoder_config(&migf->dec));
 out_unlock:
 	mutex_unlock(&migf->lock);
 	return ret;
@@ -698,17 +704,27 @@ static struct file *vfio_ap_mig_step(struct ap_matrix_mdev *matrix_mdev,
 	lockdep_assert_held(&mig->state_mutex);
 
 	/*
-	 * RUNNING -> RUNNING_P2P, RUNNING_P2P -> RUNNING, RUNNING_P2P -> STOP,
-	 * STOP -> RUNNING_P2P, PRE_COPY -> PRE_COPY_P2P, PRE_COPY_P2P -> PRE_COPY:
-	 * vfio-ap does no DMA, so peer-to-peer quiescing has nothing to do.
+	 * RUNNING -> RUNNING_P2P, RUNNING_P2P -> RUNNING, PRE_COPY ->
+	 * PRE_COPY_P2P, PRE_COPY_P2P -> PRE_COPY: vfio-ap does no DMA, so
+	 * peer-to-peer quiescing has nothing to do.
 	 */
 	if ((cur == VFIO_DEVICE_STATE_RUNNING && next == VFIO_DEVICE_STATE_RUNNING_P2P) ||
 	    (cur == VFIO_DEVICE_STATE_RUNNING_P2P && next == VFIO_DEVICE_STATE_RUNNING) ||
-	    (cur == VFIO_DEVICE_STATE_RUNNING_P2P && next == VFIO_DEVICE_STATE_STOP) ||
-	    (cur == VFIO_DEVICE_STATE_STOP && next == VFIO_DEVICE_STATE_RUNNING_P2P) ||
 	    (cur == VFIO_DEVICE_STATE_PRE_COPY && next == VFIO_DEVICE_STATE_PRE_COPY_P2P) ||
 	    (cur == VFIO_DEVICE_STATE_PRE_COPY_P2P && next == VFIO_DEVICE_STATE_PRE_COPY))
 		return NULL;
+
+	/* RUNNING_P2P -> STOP: the queues stop writing the stopped guest. */
+	if (cur == VFIO_DEVICE_STATE_RUNNING_P2P && next == VFIO_DEVICE_STATE_STOP) {
+		ret = vfio_ap_mig_irq_suspend(matrix_mdev);
+		return ret ? ERR_PTR(ret) : NULL;
+	}
+
+	/* STOP -> RUNNING_P2P: the guest will run: its registrations, a kick. */
+	if (cur == VFIO_DEVICE_STATE_STOP && next == VFIO_DEVICE_STATE_RUNNING_P2P) {
+		vfio_ap_mig_irq_resume(matrix_mdev);
+		return NULL;
+	}
 
 	/* RUNNING -> PRE_COPY, RUNNING_P2P -> PRE_COPY_P2P: start saving */
 	if ((cur == VFIO_DEVICE_STATE_RUNNING && next == VFIO_DEVICE_STATE_PRE_COPY) ||
@@ -719,10 +735,20 @@ static struct file *vfio_ap_mig_step(struct ap_matrix_mdev *matrix_mdev,
 	if (cur == VFIO_DEVICE_STATE_STOP && next == VFIO_DEVICE_STATE_STOP_COPY)
 		return vfio_ap_mig_save_start(matrix_mdev, false);
 
-	/* PRE_COPY_P2P -> STOP_COPY: finish the stream the same file carries */
+	/*
+	 * PRE_COPY_P2P -> STOP_COPY: the queues stop writing the stopped
+	 * guest, then the stream the same file carries is finished.
+	 */
 	if (cur == VFIO_DEVICE_STATE_PRE_COPY_P2P && next == VFIO_DEVICE_STATE_STOP_COPY) {
+		ret = vfio_ap_mig_irq_suspend(matrix_mdev);
+		if (ret)
+			return ERR_PTR(ret);
 		ret = vfio_ap_mig_save_stop_copy(matrix_mdev);
-		return ret ? ERR_PTR(ret) : NULL;
+		if (ret) {
+			vfio_ap_mig_irq_resume(matrix_mdev);
+			return ERR_PTR(ret);
+		}
+		return NULL;
 	}
 
 	/*
@@ -821,8 +847,8 @@ static int vfio_ap_mig_get_data_size(struct vfio_device *vdev,
 	struct ap_matrix_mdev *matrix_mdev = vdev_to_mdev(vdev);
 	struct vfio_ap_migration *mig = &matrix_mdev->mig;
 	struct vfio_ap_mig_file *migf;
+	size_t size;
 	u64 gen;
-	u32 nr_queues;
 
 	mutex_lock(&mig->state_mutex);
 	migf = mig->saving;
@@ -832,14 +858,14 @@ static int vfio_ap_mig_get_data_size(struct vfio_device *vdev,
 		mutex_unlock(&migf->lock);
 		goto out_unlock;
 	}
-	vfio_ap_mig_host_peek(matrix_mdev, &gen, &nr_queues);
+	vfio_ap_mig_host_peek(matrix_mdev, &gen, &size);
 	if (migf) {
 		mutex_lock(&migf->lock);
 		*stop_copy_length = migf->len - migf->pos +
-				    vfio_ap_mig_stop_copy_tail(migf, gen, nr_queues);
+				    vfio_ap_mig_stop_copy_tail(migf, gen, size);
 		mutex_unlock(&migf->lock);
 	} else {
-		*stop_copy_length = vfio_ap_mig_config_record_size(nr_queues);
+		*stop_copy_length = size;
 	}
 out_unlock:
 	vfio_ap_mig_state_unlock(mig);
@@ -907,6 +933,7 @@ void vfio_ap_mig_close(struct ap_matrix_mdev *matrix_mdev)
 
 	mutex_lock(&mig->state_mutex);
 	vfio_ap_mig_disable_files(mig);
+	vfio_ap_mig_irq_drop(matrix_mdev);
 	mig->state = VFIO_DEVICE_STATE_RUNNING;
 	mig->opened = false;
 	vfio_ap_mig_state_unlock(mig);

@@ -15,6 +15,7 @@
 
 struct ap_matrix_mdev;
 struct vfio_ap_mig_file;
+struct vfio_ap_mig_irq_reg;
 
 /**
  * struct vfio_ap_migration - migration state of one matrix mdev
@@ -25,6 +26,12 @@ struct vfio_ap_mig_file;
  * @state: the current VFIO device migration state
  * @saving: data file of the saving group (PRE_COPY/STOP_COPY), or NULL
  * @resuming: data file of RESUMING, or NULL
+ * @irq_held: the guest's interruption registrations while it is stopped,
+ *	      sorted by APQN: suspended on the source, or received by the
+ *	      destination; registered again when it runs (mdevs_lock)
+ * @nr_irq_held: entries of @irq_held
+ * @size_gen: generation @record_size was computed at (mdevs_lock)
+ * @record_size: size of a configuration record of the guest then
  */
 struct vfio_ap_migration {
 	struct mutex state_mutex;	/* see the kernel-doc above */
@@ -34,6 +41,10 @@ struct vfio_ap_migration {
 	enum vfio_device_mig_state state;
 	struct vfio_ap_mig_file *saving;
 	struct vfio_ap_mig_file *resuming;
+	struct vfio_ap_mig_irq_reg *irq_held;
+	u32 nr_irq_held;
+	u64 size_gen;
+	size_t record_size;
 };
 
 /* Called from vfio_ap_ops.c */
