@@ -1023,12 +1023,15 @@ static void test_data_size_not_reported(void **state)
 
 /*
  * Tests that the wire format is big-endian field by field, whatever the
- * host's byte order: magic "APMG", version 1.0, header length 24, the
- * record length and the queue count as the specification places them.
+ * host's byte order: magic "APMG", the version the codec writes (major
+ * and minor high byte first), header length 24, the record length and the
+ * queue count as the specification places them.
  */
 static void test_native_endian_raw_struct(void **state)
 {
-	static const u8 head[] = { 'A', 'P', 'M', 'G', 0, 1, 0, 0, 0, 24 };
+	static const u8 head[] = {
+		'A', 'P', 'M', 'G', 0, VFIO_AP_MIG_MAJOR, 0, VFIO_AP_MIG_MINOR, 0, 24,
+	};
 	struct fix *f = *state;
 
 	save(f, 0, false);
