@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """Cross-check `apmig decode --json` against every golden stream vector of
 tests/vectors: each <name>.txt says what the kernel's decoder must make of
-<name>.bin (the records it accepts, with their masks and queues, then ok or
+<name>.bin (the records it accepts, with their masks and queues, each
+queue's interruption registration included, then ok or
 the errno and message). apmig must show exactly those records, exit 0 for
 a good stream, and for a bad one exit 2 with the decoder's message as
 "apmig: decode: <file>: <message>".
@@ -34,7 +35,11 @@ def parse_txt(path):
             elif words[0] in ('apm', 'aqm', 'adm'):
                 rec[words[0]] = [int(x, 16) for x in words[1:] if x != '-']
             elif words[0] == 'queue':
-                rec['queues'].append((words[1], int(words[3], 16)))
+                # queue AA.DDDD gr2 0x... [irq isc N nib 0x...]
+                irq = None
+                if len(words) > 4 and words[4] == 'irq':
+                    irq = {'isc': int(words[6]), 'nib': words[8]}
+                rec['queues'].append((words[1], int(words[3], 16), irq))
             elif words[0] == 'result':
                 exp['result'] = words[1]
             elif words[0] == 'message':
@@ -87,7 +92,8 @@ def check_vector(apmig, vdir, name):
             if c[key] != e[mask]:
                 bad.append('record %d: %s %s, expected %s' %
                            (i, key, c[key], e[mask]))
-        queues = [(q['apqn'], int(q['gr2'], 16)) for q in c['queues']]
+        queues = [(q['apqn'], int(q['gr2'], 16), q['irq'])
+                  for q in c['queues']]
         if queues != e['queues']:
             bad.append('record %d: queues %s, expected %s' %
                        (i, queues, e['queues']))

@@ -4,7 +4,8 @@
  * record, in the spirit of QEMU's analyze-migration. The kernel's decoder
  * judges the stream; this file only shows what the decoder accepted: the
  * header fields and section layout of each record, and the configuration
- * (masks and queues) the decoder built from it.
+ * (masks, queues and each queue's interruption registration) the decoder
+ * built from it.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -58,7 +59,7 @@ static const char *dec_flags_str(uint16_t flags)
 	}
 }
 
-/* "MASKS", "QUEUES", or NULL for a section this reader does not know. */
+/* "MASKS", "QUEUES", "IRQ", or NULL for a section this reader does not know. */
 static const char *dec_section_name(uint16_t type)
 {
 	switch (type) {
@@ -66,15 +67,39 @@ static const char *dec_section_name(uint16_t type)
 		return "MASKS";
 	case VFIO_AP_MIG_SEC_QUEUES:
 		return "QUEUES";
+	case VFIO_AP_MIG_SEC_IRQ:
+		return "IRQ";
 	default:
 		return NULL;
 	}
 }
 
-/* Queue table: one GR2 decoded into its fields. */
+/* A row of the queue table: queue @i of @cfg. */
+struct dec_qrow {
+	const struct vfio_ap_mig_config *cfg;
+	u32 i;
+};
+
+static const struct vfio_ap_mig_queue *dec_q(const void *row)
+{
+	const struct dec_qrow *r = row;
+
+	return &r->cfg->queues[r->i];
+}
+
+/* Where the queue's interruptions go, or NULL if they are off. */
+static const struct vfio_ap_mig_irq_target *dec_irq(const void *row)
+{
+	const struct dec_qrow *r = row;
+	u8 irq = r->cfg->queues[r->i].irq;
+
+	return irq ? &r->cfg->irq_targets[irq - 1] : NULL;
+}
+
+/* Queue table: one GR2 decoded into its fields, then the interruptions. */
 static struct json_object *qcol_apqn(const void *row)
 {
-	const struct vfio_ap_mig_queue *q = row;
+	const struct vfio_ap_mig_queue *q = dec_q(row);
 	char buf[8];
 
 	return json_object_new_string(apmig_apqn_str(q->apqn, buf));
@@ -82,7 +107,7 @@ static struct json_object *qcol_apqn(const void *row)
 
 static struct json_object *qcol_gr2(const void *row)
 {
-	const struct vfio_ap_mig_queue *q = row;
+	const struct vfio_ap_mig_queue *q = dec_q(row);
 	char buf[24];
 
 	snprintf(buf, sizeof(buf), "0x%016" PRIx64, (uint64_t)q->gr2);
@@ -91,7 +116,7 @@ static struct json_object *qcol_gr2(const void *row)
 
 static struct json_object *qcol_type(const void *row)
 {
-	const struct vfio_ap_mig_queue *q = row;
+	const struct vfio_ap_mig_queue *q = dec_q(row);
 	char buf[16];
 
 	return json_object_new_string(apmig_type_name(vfio_ap_mig_gr2_type(q->gr2),
@@ -100,21 +125,21 @@ static struct json_object *qcol_type(const void *row)
 
 static struct json_object *qcol_at(const void *row)
 {
-	const struct vfio_ap_mig_queue *q = row;
+	const struct vfio_ap_mig_queue *q = dec_q(row);
 
 	return json_object_new_int((int)vfio_ap_mig_gr2_type(q->gr2));
 }
 
 static struct json_object *qcol_mode(const void *row)
 {
-	const struct vfio_ap_mig_queue *q = row;
+	const struct vfio_ap_mig_queue *q = dec_q(row);
 
 	return json_object_new_string(apmig_mode_name(q->gr2));
 }
 
 static struct json_object *qcol_functions(const void *row)
 {
-	const struct vfio_ap_mig_queue *q = row;
+	const struct vfio_ap_mig_queue *q = dec_q(row);
 	char buf[APMIG_FUNCTIONS_LEN];
 
 	return json_object_new_string(apmig_functions_str((uint32_t)(q->gr2 >> 32),
@@ -123,14 +148,14 @@ static struct json_object *qcol_functions(const void *row)
 
 static struct json_object *qcol_class(const void *row)
 {
-	const struct vfio_ap_mig_queue *q = row;
+	const struct vfio_ap_mig_queue *q = dec_q(row);
 
 	return json_object_new_int((int)vfio_ap_mig_gr2_class(q->gr2));
 }
 
 static const char *qcol_class_text(const void *row, char *buf, size_t len)
 {
-	const struct vfio_ap_mig_queue *q = row;
+	const struct vfio_ap_mig_queue *q = dec_q(row);
 
 	snprintf(buf, len, "0x%02x", vfio_ap_mig_gr2_class(q->gr2));
 	return buf;
@@ -138,16 +163,42 @@ static const char *qcol_class_text(const void *row, char *buf, size_t len)
 
 static struct json_object *qcol_bs(const void *row)
 {
-	const struct vfio_ap_mig_queue *q = row;
+	const struct vfio_ap_mig_queue *q = dec_q(row);
 
 	return json_object_new_int((int)vfio_ap_mig_gr2_bs(q->gr2));
 }
 
 static struct json_object *qcol_ml(const void *row)
 {
-	const struct vfio_ap_mig_queue *q = row;
+	const struct vfio_ap_mig_queue *q = dec_q(row);
 
 	return json_object_new_int((int)vfio_ap_mig_gr2_ml(q->gr2));
+}
+
+/* "irq": {"isc": N, "nib": "0x..."}, null when off. */
+static struct json_object *qcol_irq(const void *row)
+{
+	const struct vfio_ap_mig_irq_target *t = dec_irq(row);
+	struct json_object *obj;
+	char buf[24];
+
+	if (!t)
+		return NULL;
+	obj = json_object_new_object();
+	snprintf(buf, sizeof(buf), "0x%016" PRIx64, (uint64_t)t->nib);
+	json_object_object_add(obj, "isc", json_object_new_int(t->isc));
+	json_object_object_add(obj, "nib", json_object_new_string(buf));
+	return obj;
+}
+
+static const char *qcol_irq_text(const void *row, char *buf, size_t len)
+{
+	const struct vfio_ap_mig_irq_target *t = dec_irq(row);
+
+	if (!t)
+		return NULL;
+	snprintf(buf, len, "isc %u nib 0x%016" PRIx64, t->isc, (uint64_t)t->nib);
+	return buf;
 }
 
 static const struct apmig_column dec_qcols[] = {
@@ -160,6 +211,7 @@ static const struct apmig_column dec_qcols[] = {
 	{ "CLASS", "class", 5, APMIG_LEFT, qcol_class, qcol_class_text },
 	{ "BS", "bs", 2, APMIG_RIGHT, qcol_bs },
 	{ "ML", "ml", 2, APMIG_RIGHT, qcol_ml },
+	{ "IRQ", "irq", 3, APMIG_LEFT, qcol_irq, qcol_irq_text },
 };
 
 #define DEC_NR_QCOLS (sizeof(dec_qcols) / sizeof(dec_qcols[0]))
@@ -183,10 +235,21 @@ static void dec_for_each_section(const struct dec_record *r,
 	}
 }
 
+/* How many queues of @cfg have interruptions on. */
+static u32 dec_nr_irq_on(const struct vfio_ap_mig_config *cfg)
+{
+	u32 i, n = 0;
+
+	for (i = 0; i < cfg->nr_queues; i++)
+		n += !!cfg->queues[i].irq;
+	return n;
+}
+
 static void dec_text_section(const struct dec_record *r, uint16_t type,
 			     uint32_t off, uint32_t len, void *ctx)
 {
 	const struct vfio_ap_mig_config *cfg = r->cfg;
+	struct dec_qrow row = { cfg };
 	u32 i;
 
 	if (dec_section_name(type))
@@ -203,9 +266,17 @@ static void dec_text_section(const struct dec_record *r, uint16_t type,
 		if (!cfg->nr_queues)
 			return;
 		apmig_table_header(stdout, 4, dec_qcols, DEC_NR_QCOLS);
-		for (i = 0; i < cfg->nr_queues; i++)
-			apmig_table_row(stdout, 4, dec_qcols, DEC_NR_QCOLS,
-					&cfg->queues[i]);
+		for (row.i = 0; row.i < cfg->nr_queues; row.i++)
+			apmig_table_row(stdout, 4, dec_qcols, DEC_NR_QCOLS, &row);
+	} else if (type == VFIO_AP_MIG_SEC_IRQ) {
+		printf("    %u interruption target%s, %u of %u queue%s on\n",
+		       cfg->nr_irq_targets, cfg->nr_irq_targets == 1 ? "" : "s",
+		       dec_nr_irq_on(cfg), cfg->nr_queues,
+		       cfg->nr_queues == 1 ? "" : "s");
+		for (i = 0; i < cfg->nr_irq_targets; i++)
+			printf("    target %u: isc %u nib 0x%016" PRIx64 "\n", i + 1,
+			       cfg->irq_targets[i].isc,
+			       (uint64_t)cfg->irq_targets[i].nib);
 	}
 }
 
@@ -234,14 +305,14 @@ static struct json_object *dec_json_config(const struct vfio_ap_mig_config *cfg)
 {
 	struct json_object *obj = json_object_new_object();
 	struct json_object *queues = json_object_new_array();
-	u32 i;
+	struct dec_qrow row = { cfg };
 
 	json_object_object_add(obj, "adapters", apmig_json_ids(cfg->apm));
 	json_object_object_add(obj, "domains", apmig_json_ids(cfg->aqm));
 	json_object_object_add(obj, "control_domains", apmig_json_ids(cfg->adm));
-	for (i = 0; i < cfg->nr_queues; i++)
+	for (row.i = 0; row.i < cfg->nr_queues; row.i++)
 		json_object_array_add(queues, apmig_table_json(dec_qcols, DEC_NR_QCOLS,
-							       &cfg->queues[i]));
+							       &row));
 	json_object_object_add(obj, "queues", queues);
 	return obj;
 }
@@ -404,7 +475,8 @@ const struct apmig_cmd apmig_cmd_decode = {
 	"input) with the kernel's decoder and print each record: header fields,\n"
 	"sections, the adapter, usage-domain and control-domain masks, and each\n"
 	"queue with its GR2 decoded into type, mode, functions, class and SE bind\n"
-	"state. A stream the decoder refuses is shown up to the faulty record,\n"
+	"state, and its interruption registration (ISC and NIB address, or '-'\n"
+	"when off). A stream the decoder refuses is shown up to the faulty record,\n"
 	"then the decoder's reason is printed and the exit status is 2.\n"
 	"\n"
 	"Options:\n"
