@@ -87,6 +87,18 @@ VISIBLE_IF_KUNIT int vfio_ap_mig_irq_kick(struct ap_matrix_mdev *matrix_mdev,
 }
 EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_irq_kick);
 
+#if IS_ENABLED(CONFIG_KUNIT)
+/*
+ * KUnit runs where vfio_ap found no AP instructions and created no matrix
+ * device: a test lends one for its locks.
+ */
+struct ap_matrix_dev **vfio_ap_mig_irq_test_matrix_dev(void)
+{
+	return &matrix_dev;
+}
+EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_irq_test_matrix_dev);
+#endif
+
 static int vfio_ap_mig_irq_reg_cmp(const void *key, const void *elt)
 {
 	const struct vfio_ap_mig_irq_reg *a = key, *b = elt;

@@ -7,6 +7,7 @@
 #ifndef _VFIO_AP_MIG_IRQ_H_
 #define _VFIO_AP_MIG_IRQ_H_
 
+#include <linux/kconfig.h>
 #include <linux/types.h>
 
 #include "vfio_ap_mig_stream.h"
@@ -42,5 +43,14 @@ int vfio_ap_mig_irq_hold(struct ap_matrix_mdev *matrix_mdev,
 void vfio_ap_mig_irq_resume(struct ap_matrix_mdev *matrix_mdev);
 /* Forget what is held (reset, close). */
 void vfio_ap_mig_irq_drop(struct ap_matrix_mdev *matrix_mdev);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+struct ap_matrix_dev;
+struct vfio_ap_queue;
+u8 vfio_ap_mig_irq_aqic_on(struct vfio_ap_queue *q, u8 isc, u64 nib);
+void vfio_ap_mig_irq_aqic_off(struct vfio_ap_queue *q);
+int vfio_ap_mig_irq_kick(struct ap_matrix_mdev *matrix_mdev, u8 isc, u64 nib);
+struct ap_matrix_dev **vfio_ap_mig_irq_test_matrix_dev(void);
+#endif
 
 #endif /* _VFIO_AP_MIG_IRQ_H_ */

@@ -25,6 +25,7 @@
 #include "vfio_ap_private.h"
 #include "vfio_ap_migration.h"
 #include "vfio_ap_mig_host.h"
+#include "vfio_ap_mig_irq.h"
 #include "vfio_ap_mig_rules.h"
 #include "vfio_ap_mig_stream.h"
 
@@ -50,6 +51,8 @@ struct test_host {
 	int verified;				/* checks that passed */
 	struct vfio_ap_mig_config verified_cfg;	/* masks of the last one */
 	int problems;
+	int irq_suspends, irq_resumes, irq_holds, irq_drops;
+	u32 irq_held;				/* queues the last hold got */
 	struct ap_matrix_mdev *src, *dst;
 	unsigned long ubuf;			/* userspace buffer */
 	u8 *kbuf;
@@ -95,6 +98,7 @@ static inline int fake_read_config(struct ap_matrix_mdev *matrix_mdev,
 				   struct vfio_ap_mig_config *cfg, u64 *generation)
 {
 	struct test_host *h = test_host();
+	u32 i = 0;
 	int ret;
 
 	h->read_calls++;
@@ -107,7 +111,16 @@ static inline int fake_read_config(struct ap_matrix_mdev *matrix_mdev,
 	bitmap_copy(cfg->adm, h->guest.adm, VFIO_AP_MIG_IDS);
 	memcpy(cfg->queues, h->guest.queues,
 	       h->guest.nr_queues * sizeof(*cfg->queues));
-	return 0;
+	for (ret = 0; !ret && i < cfg->nr_queues; i++) {
+		const struct vfio_ap_mig_queue *q = &h->guest.queues[i];
+
+		cfg->queues[i].irq = 0;
+		if (q->irq)
+			ret = vfio_ap_mig_config_set_irq(cfg, i,
+							 h->guest.irq_targets[q->irq - 1].isc,
+							 h->guest.irq_targets[q->irq - 1].nib);
+	}
+	return ret;
 }
 
 static inline bool fake_is_se_guest(struct ap_matrix_mdev *matrix_mdev)
@@ -116,12 +129,42 @@ static inline bool fake_is_se_guest(struct ap_matrix_mdev *matrix_mdev)
 }
 
 static inline void fake_peek(struct ap_matrix_mdev *matrix_mdev, u64 *generation,
-			     u32 *nr_queues)
+			     size_t *record_size)
 {
 	struct test_host *h = test_host();
 
 	*generation = h->generation;
-	*nr_queues = h->guest.nr_queues;
+	*record_size = vfio_ap_mig_config_size(&h->guest);
+}
+
+/* The interruption services: counted (vfio_ap_mig_irq_kunit.c tests them). */
+static inline int fake_irq_suspend(struct ap_matrix_mdev *matrix_mdev)
+{
+	test_host()->irq_suspends++;
+	return 0;
+}
+
+static inline int fake_irq_hold(struct ap_matrix_mdev *matrix_mdev,
+				const struct vfio_ap_mig_config *cfg)
+{
+	struct test_host *h = test_host();
+	u32 i;
+
+	h->irq_holds++;
+	h->irq_held = 0;
+	for (i = 0; i < cfg->nr_queues; i++)
+		h->irq_held += !!cfg->queues[i].irq;
+	return 0;
+}
+
+static inline void fake_irq_resume(struct ap_matrix_mdev *matrix_mdev)
+{
+	test_host()->irq_resumes++;
+}
+
+static inline void fake_irq_drop(struct ap_matrix_mdev *matrix_mdev)
+{
+	test_host()->irq_drops++;
 }
 
 static inline int fake_lookup(void *ctx, u16 apqn, struct vfio_ap_mig_target_queue *tq)
@@ -195,6 +238,10 @@ static inline int vfio_ap_mig_test_init(struct kunit *test)
 	kunit_activate_static_stub(test, vfio_ap_mig_host_is_se_guest, fake_is_se_guest);
 	kunit_activate_static_stub(test, vfio_ap_mig_host_check, fake_check);
 	kunit_activate_static_stub(test, vfio_ap_mig_host_peek, fake_peek);
+	kunit_activate_static_stub(test, vfio_ap_mig_irq_suspend, fake_irq_suspend);
+	kunit_activate_static_stub(test, vfio_ap_mig_irq_hold, fake_irq_hold);
+	kunit_activate_static_stub(test, vfio_ap_mig_irq_resume, fake_irq_resume);
+	kunit_activate_static_stub(test, vfio_ap_mig_irq_drop, fake_irq_drop);
 
 	h->src = test_mdev(test, "vfio-ap-mig-src");
 	h->dst = test_mdev(test, "vfio-ap-mig-dst");

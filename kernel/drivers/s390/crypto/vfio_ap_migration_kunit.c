@@ -47,15 +47,42 @@ static void flags_stop_copy_p2p_pre_copy(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, set_state(h->src, VFIO_DEVICE_STATE_RUNNING));
 }
 
-static void arcs_p2p_are_noops(struct kunit *test)
+/*
+ * The P2P arcs do nothing (no DMA); the way to STOP suspends the guest's
+ * interruptions and the way back restores them, with a kick.
+ */
+static void arcs_p2p_and_stop_suspend_interrupts(struct kunit *test)
 {
 	struct test_host *h = test->priv;
 
 	KUNIT_EXPECT_NULL(test, walk(test, h->src, VFIO_DEVICE_STATE_RUNNING_P2P));
+	KUNIT_EXPECT_EQ(test, h->irq_suspends, 0);
 	KUNIT_EXPECT_NULL(test, walk(test, h->src, VFIO_DEVICE_STATE_STOP));
+	KUNIT_EXPECT_EQ(test, h->irq_suspends, 1);
+	KUNIT_EXPECT_EQ(test, h->irq_resumes, 0);
 	KUNIT_EXPECT_NULL(test, walk(test, h->src, VFIO_DEVICE_STATE_RUNNING_P2P));
+	KUNIT_EXPECT_EQ(test, h->irq_resumes, 1);
 	KUNIT_EXPECT_NULL(test, walk(test, h->src, VFIO_DEVICE_STATE_RUNNING));
+	KUNIT_EXPECT_EQ(test, h->irq_suspends, 1);
+	KUNIT_EXPECT_EQ(test, h->irq_resumes, 1);
 	KUNIT_EXPECT_EQ(test, h->read_calls, 0);
+}
+
+/* Pre-copy: PRE_COPY_P2P -> STOP_COPY suspends; an abort restores. */
+static void precopy_stop_copy_suspends_abort_restores(struct kunit *test)
+{
+	struct test_host *h = test->priv;
+	struct file *f;
+
+	f = walk(test, h->src, VFIO_DEVICE_STATE_PRE_COPY);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	walk(test, h->src, VFIO_DEVICE_STATE_PRE_COPY_P2P);
+	KUNIT_EXPECT_EQ(test, h->irq_suspends, 0);
+	walk(test, h->src, VFIO_DEVICE_STATE_STOP_COPY);
+	KUNIT_EXPECT_EQ(test, h->irq_suspends, 1);
+	walk(test, h->src, VFIO_DEVICE_STATE_RUNNING);
+	KUNIT_EXPECT_EQ(test, h->irq_resumes, 1);
+	fput(f);
 }
 
 static void arcs_stop_copy_stream_and_end(struct kunit *test)
@@ -309,9 +336,33 @@ static void resume_round_trip_verifies(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, bitmap_equal(h->verified_cfg.apm, h->guest.apm, 256));
 	KUNIT_EXPECT_TRUE(test, bitmap_equal(h->verified_cfg.aqm, h->guest.aqm, 256));
 	KUNIT_EXPECT_TRUE(test, bitmap_equal(h->verified_cfg.adm, h->guest.adm, 256));
+	KUNIT_EXPECT_EQ(test, h->irq_holds, 1);
+	KUNIT_EXPECT_EQ(test, h->irq_resumes, 0);
 	walk(test, h->dst, VFIO_DEVICE_STATE_RUNNING);
+	KUNIT_EXPECT_EQ(test, h->irq_resumes, 1);
 	/* The session is over: the file is dead. */
 	KUNIT_EXPECT_EQ(test, test_write(f, h->kbuf, 1), -ENODEV);
+	fput(f);
+}
+
+/* The stream carries the registrations; the destination holds them. */
+static void resume_carries_interrupt_registration(struct kunit *test)
+{
+	struct test_host *h = test->priv;
+	size_t len;
+	struct file *f;
+
+	KUNIT_ASSERT_EQ(test, 0, vfio_ap_mig_config_set_irq(&h->guest, 0, 3, 0x8000));
+	KUNIT_ASSERT_EQ(test, 0, vfio_ap_mig_config_set_irq(&h->guest, 2, 3, 0x8000));
+	len = save_stop_copy(test);
+	KUNIT_EXPECT_EQ(test, len, vfio_ap_mig_config_record_size_irq(4, 1));
+	walk(test, h->dst, VFIO_DEVICE_STATE_STOP);
+	f = walk(test, h->dst, VFIO_DEVICE_STATE_RESUMING);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_EXPECT_EQ(test, test_write(f, h->kbuf, len), (ssize_t)len);
+	walk(test, h->dst, VFIO_DEVICE_STATE_STOP);
+	KUNIT_EXPECT_EQ(test, h->irq_holds, 1);
+	KUNIT_EXPECT_EQ(test, h->irq_held, 2U);
 	fput(f);
 }
 
@@ -495,6 +546,8 @@ static void reset_mid_session_disables_files(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, f);
 	vfio_ap_mig_reset(h->src);
 	KUNIT_EXPECT_EQ(test, get_state(h->src), VFIO_DEVICE_STATE_RUNNING);
+	/* The reset dropped the queues' registrations: nothing held is kept. */
+	KUNIT_EXPECT_EQ(test, h->irq_drops, 1);
 	KUNIT_EXPECT_EQ(test, test_read(f, 0, 10), -ENODEV);
 	fput(f);
 	/* A fresh session works after the reset. */
@@ -520,7 +573,9 @@ static void close_mid_session_ends_it(struct kunit *test)
 static struct kunit_case vfio_ap_migration_cases[] = {
 	KUNIT_CASE(before_open_running_only),
 	KUNIT_CASE(flags_stop_copy_p2p_pre_copy),
-	KUNIT_CASE(arcs_p2p_are_noops),
+	KUNIT_CASE(arcs_p2p_and_stop_suspend_interrupts),
+	KUNIT_CASE(precopy_stop_copy_suspends_abort_restores),
+	KUNIT_CASE(resume_carries_interrupt_registration),
 	KUNIT_CASE(arcs_stop_copy_stream_and_end),
 	KUNIT_CASE(precopy_initial_bytes_enomsg_unchanged),
 	KUNIT_CASE(precopy_changed_config_sent_again),
