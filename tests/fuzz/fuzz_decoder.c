@@ -11,7 +11,7 @@
 
 static void fuzz_round_trip(const struct vfio_ap_mig_config *cfg)
 {
-	size_t size = vfio_ap_mig_config_record_size(cfg->nr_queues);
+	size_t size = vfio_ap_mig_config_size(cfg);
 	struct vfio_ap_mig_decoder dec;
 	uint8_t *buf = malloc(size);
 
