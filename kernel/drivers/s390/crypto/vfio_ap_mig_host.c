@@ -139,6 +139,7 @@ void vfio_ap_mig_host_peek(struct ap_matrix_mdev *matrix_mdev, u64 *generation,
 {
 	const struct ap_matrix *apcb = &matrix_mdev->shadow_apcb;
 	struct vfio_ap_migration *mig = &matrix_mdev->mig;
+	u16 nr_targets;
 	u32 nr_queues;
 
 	KUNIT_STATIC_STUB_REDIRECT(vfio_ap_mig_host_peek, matrix_mdev,
@@ -149,8 +150,9 @@ void vfio_ap_mig_host_peek(struct ap_matrix_mdev *matrix_mdev, u64 *generation,
 	if (!mig->record_size || mig->size_gen != *generation) {
 		nr_queues = bitmap_weight(apcb->apm, AP_DEVICES) *
 			    bitmap_weight(apcb->aqm, AP_DOMAINS);
+		nr_targets = vfio_ap_mig_irq_nr_targets(matrix_mdev);
 		mig->record_size = vfio_ap_mig_config_record_size_irq(nr_queues,
-				vfio_ap_mig_irq_nr_targets(matrix_mdev));
+								      nr_targets);
 		mig->size_gen = *generation;
 	}
 	*record_size = mig->record_size;

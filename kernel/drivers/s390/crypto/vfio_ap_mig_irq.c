@@ -268,11 +268,10 @@ int vfio_ap_mig_irq_suspend(struct ap_matrix_mdev *matrix_mdev)
 			vfio_ap_mig_irq_aqic_off(q);
 		}
 	}
-	if (n) {
+	if (n)
 		vfio_ap_mig_irq_set_held(matrix_mdev, regs, n);
-	} else {
+	else
 		kvfree(regs);
-	}
 	mutex_unlock(&matrix_dev->mdevs_lock);
 	return 0;
 }
