@@ -19,7 +19,9 @@
  *             destination and validated (a TAPQ per queue plus the rules)
  *             on its last write(). Not the upstream code.
  * and a memcpy() of the nopre stream's bytes, the reference the nopre row
- * is judged against.
+ * is judged against, and the floor of moving those bytes as the stream
+ * format must: copied out by read(), in by write(), CRC32C at both sides
+ * (information: what no implementation of the format can go below).
  *
  * Prints "P" lines (phase, group, parts or "-", what it is) and one "R"
  * line per size and phase: queues, phase, repetitions, fastest and median
@@ -48,6 +50,8 @@
 #endif
 
 #include <linux/bitmap.h>
+#include <linux/crc32.h>
+#include <linux/uaccess.h>
 
 #include "apmig_host.h"
 #include "sim_host.h"
@@ -84,8 +88,9 @@ enum phase {
 	PH_NOPRE,
 	PH_CHANGED,
 	PH_UPSTREAM,
-	/* the reference of the nopre row */
+	/* the references of the nopre row */
 	PH_MEMCPY,
+	PH_FLOOR,
 	/* where the work went: before the source stops (pre-copy) */
 	PH_PRE_START,
 	PH_PRE_INFO,
@@ -128,6 +133,8 @@ static const struct {
 		"MODEL of the upstream series (TAPQ per queue at STOP_COPY, full validation in the switchover)" },
 	[PH_MEMCPY] = { "memcpy", "reference", NULL,
 		"memcpy() of the nopre stream's bytes" },
+	[PH_FLOOR] = { "floor", "reference", NULL,
+		"the nopre stream's bytes through read()'s copy_to_user() and write()'s copy_from_user() (QEMU's and the driver's chunks), CRC32C at each side: no TAPQ, encode, decode or check" },
 	[PH_PRE_START] = { "pre-start", "before-stop", NULL,
 		"RUNNING -> PRE_COPY (TAPQ per queue, encode) + read() of the initial data until -ENOMSG" },
 	[PH_PRE_INFO] = { "pre-info", "before-stop", NULL,
@@ -311,6 +318,7 @@ struct world {
 	u8 *stream;		/* the source's stream, as read */
 	size_t stream_len;
 	u8 *copy;		/* the memcpy() reference's destination */
+	u8 *kbuf;		/* the floor's kernel-side buffer */
 };
 
 static void world_init(struct world *w, unsigned int adapters,
@@ -342,7 +350,8 @@ static void world_init(struct world *w, unsigned int adapters,
 	vfio_ap_mig_config_free(&cfg);
 	w->stream = malloc(VFIO_AP_MIG_MAX_STREAM);
 	w->copy = malloc(VFIO_AP_MIG_MAX_STREAM);
-	if (!w->stream || !w->copy)
+	w->kbuf = malloc(VFIO_AP_MIG_MAX_STREAM);
+	if (!w->stream || !w->copy || !w->kbuf)
 		die("buffers", -ENOMEM);
 }
 
@@ -352,6 +361,7 @@ static void world_fini(struct world *w)
 	sim_host_free(w->dst_host);
 	free(w->stream);
 	free(w->copy);
+	free(w->kbuf);
 }
 
 /* ------------------------------------------------------------- uAPI steps */
@@ -412,6 +422,49 @@ static void expect_running(struct sim_mdev *m, const char *what)
 
 /* ------------------------------------------------------------- ours */
 
+/*
+ * The floor of the nopre row's byte handling, done as the driver does it
+ * and nothing more: at the source, the record (in w->kbuf, as the driver
+ * holds it) CRC'd once and copied out by read()s of up to 1 MiB; at the
+ * destination, write()s of 32 KiB, each taken in
+ * VFIO_AP_MIG_WRITE_CHUNK-sized copy_from_user()s into a bounce buffer
+ * and CRC'd from there (the CRC carried from chunk to chunk). The shim's
+ * copy_to_user(), copy_from_user() and crc32c(), as the driver calls
+ * them. No TAPQ, no encode, no decode, no check: those come on top.
+ */
+#define BENCH_BOUNCE	4096	/* vfio_ap_migration.c: VFIO_AP_MIG_WRITE_CHUNK */
+
+static void run_floor(struct run *r, struct world *w)
+{
+	size_t len = w->stream_len, done, n, k, c;
+	u32 src_crc, dst_crc = ~0U;
+	u8 *bounce = w->kbuf + VFIO_AP_MIG_MAX_STREAM - BENCH_BOUNCE;
+
+	if (len > VFIO_AP_MIG_MAX_STREAM - BENCH_BOUNCE)
+		die("floor: stream too long", 0);
+	memcpy(w->kbuf, w->stream, len);
+	phase_begin(r, PH_FLOOR);
+	src_crc = crc32c(~0U, w->kbuf, len);
+	for (done = 0; done < len; done += n) {
+		n = len - done < BENCH_READ_MAX ? len - done : BENCH_READ_MAX;
+		if (copy_to_user((void __user *)(w->copy + done), w->kbuf + done, n))
+			die("floor: copy_to_user", -EFAULT);
+	}
+	for (done = 0; done < len; done += n) {
+		n = len - done < BENCH_WRITE ? len - done : BENCH_WRITE;
+		for (k = 0; k < n; k += c) {
+			c = n - k < BENCH_BOUNCE ? n - k : BENCH_BOUNCE;
+			if (copy_from_user(bounce,
+					   (const void __user *)(w->copy + done + k), c))
+				die("floor: copy_from_user", -EFAULT);
+			dst_crc = crc32c(dst_crc, bounce, c);
+		}
+	}
+	phase_end(r);
+	if (src_crc != dst_crc || memcmp(w->copy, w->stream, len))
+		die("floor", 0);
+}
+
 /* Without pre-copy: the whole record crosses in the switchover. */
 static void run_nopre(struct run *r, struct world *w, int src, int dst)
 {
@@ -444,6 +497,7 @@ static void run_nopre(struct run *r, struct world *w, int src, int dst)
 	phase_end(r);
 	if (memcmp(w->copy, w->stream, w->stream_len))
 		die("memcpy", 0);
+	run_floor(r, w);
 
 	set_state(src, VFIO_DEVICE_STATE_RUNNING, "source: resume");
 	set_state(dst, VFIO_DEVICE_STATE_RUNNING, "destination: start");

@@ -14,6 +14,7 @@
 
 #include <linux/bitmap.h>
 #include <linux/crc32.h>
+#include <shim/crc32.h>
 #include <linux/err.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
@@ -149,6 +150,50 @@ static void test_crc32c(void **state)
 	}
 }
 
+/*
+ * Tests every way crc32c() can compute (SSE4.2, slicing-by-8) against the
+ * byte-at-a-time reference, at every alignment and length around the
+ * 8-byte steps, chained and not.
+ */
+static void test_crc32c_impls(void **state)
+{
+	static const enum shim_crc32c_impl impls[] = {
+		SHIM_CRC32C_FASTEST, SHIM_CRC32C_HW, SHIM_CRC32C_SLICE8,
+	};
+	unsigned char buf[300];
+	size_t i, off, len;
+	u32 want, got, seed = 0x9e3779b9;
+
+	for (i = 0; i < sizeof(buf); i++) {
+		seed = seed * 1103515245 + 12345;
+		buf[i] = seed >> 24;
+	}
+	for (i = 0; i < sizeof(impls) / sizeof(impls[0]); i++) {
+		if (!shim_crc32c_impl(impls[i]))
+			continue;	/* no SSE4.2 on this CPU */
+		for (off = 0; off < 8; off++) {
+			for (len = 0; len + off <= sizeof(buf); len += len < 40 ? 1 : 37) {
+				assert_true(shim_crc32c_impl(SHIM_CRC32C_BYTEWISE));
+				want = crc32c(~0U, buf + off, len);
+				assert_true(shim_crc32c_impl(impls[i]));
+				got = crc32c(~0U, buf + off, len);
+				assert_int_equal(got, want);
+				/* chained at an odd split */
+				got = crc32c(crc32c(0x1234567, buf + off, len / 3),
+					     buf + off + len / 3, len - len / 3);
+				assert_true(shim_crc32c_impl(SHIM_CRC32C_BYTEWISE));
+				assert_int_equal(got, crc32c(0x1234567, buf + off, len));
+			}
+		}
+		assert_int_equal(~crc32c(~0U, "123456789", 9), 0xe3069283);
+	}
+	assert_true(shim_crc32c_impl(SHIM_CRC32C_FASTEST));
+	/* crc32_le() (slicing-by-8) against its check value across lengths */
+	assert_int_equal(~crc32_le(~0U, "123456789", 9), 0xcbf43926);
+	assert_int_equal(~crc32_le(~0U, "The quick brown fox jumps over the lazy dog", 43),
+			 0x414fa339);
+}
+
 /* Tests error pointers, strscpy and scnprintf. */
 static void test_err_and_strings(void **state)
 {
@@ -215,6 +260,7 @@ int main(void)
 		cmocka_unit_test(test_bitmap_ops),
 		cmocka_unit_test(test_unaligned),
 		cmocka_unit_test(test_crc32c),
+		cmocka_unit_test(test_crc32c_impls),
 		cmocka_unit_test(test_err_and_strings),
 		cmocka_unit_test(test_vfio_uapi_values),
 	};

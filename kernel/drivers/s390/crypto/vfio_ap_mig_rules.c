@@ -147,6 +147,10 @@ static int vfio_ap_mig_check_gr2(u16 apqn, u64 src_gr2, u64 tgt_gr2,
 	int problems = 0;
 	size_t i;
 
+	/* Equal characteristics differ in nothing; a bind state still counts. */
+	if (s == t && !vfio_ap_mig_gr2_bs(s))
+		return 0;
+
 	sv = vfio_ap_mig_gr2_mode(s);
 	tv = vfio_ap_mig_gr2_mode(t);
 	if (sv != tv)
@@ -266,6 +270,9 @@ static int vfio_ap_mig_check_extra_queues(const struct vfio_ap_mig_config *src,
 	unsigned long apid, apqi;
 	int problems = 0;
 
+	if (bitmap_subset(tgt->apm, src->apm, VFIO_AP_MIG_IDS) &&
+	    bitmap_subset(tgt->aqm, src->aqm, VFIO_AP_MIG_IDS))
+		return 0;
 	for_each_set_bit_inv(apid, tgt->apm, VFIO_AP_MIG_IDS) {
 		for_each_set_bit_inv(apqi, tgt->aqm, VFIO_AP_MIG_IDS) {
 			u16 apqn = VFIO_AP_MIG_APQN(apid, apqi);
