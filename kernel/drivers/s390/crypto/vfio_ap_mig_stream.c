@@ -135,7 +135,9 @@ int vfio_ap_mig_config_fill_apqns(struct vfio_ap_mig_config *cfg)
 	if (n != cfg->nr_queues) {
 		queues = NULL;
 		if (n) {
-			queues = kvcalloc(n, sizeof(*queues), GFP_KERNEL_ACCOUNT);
+			/* Every entry is written below: no need to zero it. */
+			queues = kvmalloc_array(n, sizeof(*queues),
+						GFP_KERNEL_ACCOUNT);
 			if (!queues)
 				return -ENOMEM;
 		}
