@@ -101,13 +101,19 @@ static void guest_ev(struct sim_guest *g, enum sim_guest_ev_kind kind, u16 apqn,
 	};
 }
 
+/* The queues are in ascending APQN order, as the configuration lists them. */
 static struct guest_queue *guest_queue(struct sim_guest *g, u16 apqn)
 {
-	size_t i;
+	size_t lo = 0, hi = g->nr_q, mid;
 
-	for (i = 0; i < g->nr_q; i++) {
-		if (g->q[i].apqn == apqn)
-			return &g->q[i];
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (g->q[mid].apqn == apqn)
+			return &g->q[mid];
+		if (g->q[mid].apqn < apqn)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
 	return NULL;
 }

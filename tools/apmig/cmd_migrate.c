@@ -7,6 +7,9 @@
  * driver only verifies it. Shows each side's transitions, the bytes of each
  * phase, the verdict and the destination guest's configuration; a refusal
  * lists every problem the target's driver reported. Says that it simulated.
+ * A model of the Linux guest (sim_guest.h) runs on the source with requests
+ * in flight at the switchover and on the destination after it, with the
+ * driver's kick and, replayed from the switchover, without it.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -30,7 +33,9 @@
 #include <shim/log.h>
 #include <shim/vfio.h>
 
+#include "sim_guest.h"
 #include "sim_host.h"
+#include "sim_irq.h"
 #include "vmm.h"
 
 #include "commands.h"
@@ -40,6 +45,20 @@
 #define MIGRATE_FLAGS	(VFIO_MIGRATION_STOP_COPY | VFIO_MIGRATION_P2P | \
 			 VFIO_MIGRATION_PRE_COPY)
 #define MIGRATE_MAX_LOG	64
+
+/*
+ * The guest's work (virtual time): MIGRATE_GUEST_REQS requests on each of
+ * its first MIGRATE_GUEST_QUEUES queues, queue i starting at (i % 5) ms;
+ * the switchover at 9 ms, while they run and no interruption is pending
+ * (one pending would move with the guest and make it poll on its own);
+ * after it, the guest runs until every request completed or two request
+ * timeouts passed.
+ */
+#define MIGRATE_GUEST_QUEUES		16
+#define MIGRATE_GUEST_REQS		3
+#define MIGRATE_GUEST_STAGGER_US	1000
+#define MIGRATE_GUEST_SWITCHOVER_US	9000
+#define MIGRATE_GUEST_LIMIT_US		(2 * SIM_GUEST_TIMEOUT_US)
 
 /* Driver log lines of one run (errors and warnings). */
 struct migrate_log {
@@ -59,6 +78,9 @@ struct migrate_run {
 	struct sim_vmm_result res;
 	struct migrate_log log;
 	struct apmig_findings find;	/* what explains a refusal */
+	struct sim_guest *guest;	/* the guest, as the driver treats it */
+	struct sim_guest *upstream;	/* the same from the switchover, no kick */
+	bool guest_moved;		/* it runs on the destination */
 };
 
 /* How the simulated VMMs fail for each of the tool's problem codes. */
@@ -194,6 +216,164 @@ static int migrate_load(struct migrate_run *r)
 	sim_mdev_get(r->src, NULL, &r->src_guest);
 	sim_mdev_get(r->dst, NULL, &r->dst_before);
 	return 0;
+}
+
+/*
+ * Boot the guest on the source, give it work and run it to the switchover;
+ * without --no-kick keep a copy that the destination will not kick. 0 or
+ * -errno.
+ */
+static int migrate_guest_start(struct migrate_run *r)
+{
+	size_t nr, i;
+	int slot, k, ret;
+
+	ret = sim_guest_new(&r->guest, NULL);
+	if (ret)
+		return ret;
+	ret = sim_guest_start(r->guest, r->src);
+	if (ret)
+		return ret;
+	nr = sim_guest_nr_queues(r->guest);
+	if (nr > MIGRATE_GUEST_QUEUES)
+		nr = MIGRATE_GUEST_QUEUES;
+	for (slot = 0; slot < 5; slot++) {
+		sim_guest_run_until(r->guest, slot * MIGRATE_GUEST_STAGGER_US);
+		for (i = slot; i < nr; i += 5) {
+			for (k = 0; k < MIGRATE_GUEST_REQS; k++) {
+				ret = sim_guest_submit(r->guest, sim_guest_queue(r->guest, i));
+				if (ret < 0)
+					return ret;
+			}
+		}
+	}
+	sim_guest_run_until(r->guest, MIGRATE_GUEST_SWITCHOVER_US);
+	sim_guest_stop(r->guest);
+	if (!r->a->no_kick) {
+		ret = sim_guest_clone(&r->upstream, r->guest);
+		if (ret)
+			return ret;
+	}
+	sim_mdev_irq(r->dst)->no_kick = r->a->no_kick;
+	sim_guest_listen(r->guest, r->dst);
+	return 0;
+}
+
+/* Migrated: the guest (and its copy) run on the destination's cards. */
+static void migrate_guest_finish(struct migrate_run *r)
+{
+	struct sim_guest *gs[2] = { r->guest, r->upstream };
+	size_t i;
+
+	if (r->res.status || !r->res.dst_running)
+		return;
+	for (i = 0; i < 2; i++) {
+		if (!gs[i] || sim_guest_resume(gs[i], r->dst, true))
+			continue;
+		sim_guest_run_idle(gs[i], sim_guest_now(gs[i]) + MIGRATE_GUEST_LIMIT_US);
+	}
+	r->guest_moved = true;
+}
+
+/* Virtual time after the switchover: "+5.020 ms", "+899.995 s". */
+static const char *migrate_vtime(u64 us, char *buf, size_t len)
+{
+	if (us < SIM_GUEST_US_PER_S)
+		snprintf(buf, len, "+%llu.%03llu ms", (unsigned long long)us / 1000,
+			 (unsigned long long)us % 1000);
+	else
+		snprintf(buf, len, "+%llu.%03llu s",
+			 (unsigned long long)us / SIM_GUEST_US_PER_S,
+			 (unsigned long long)(us / 1000) % 1000);
+	return buf;
+}
+
+/* When each request in flight on @apqn completed, "never" if it did not. */
+static void migrate_guest_cell(const struct sim_guest *g, u16 apqn, char *buf,
+			       size_t len)
+{
+	const struct sim_guest_req *rq;
+	size_t n = sim_guest_requests(g, &rq), i, used = 0;
+	char t[32];
+
+	buf[0] = '\0';
+	for (i = 0; i < n; i++) {
+		if (!rq[i].in_flight || rq[i].apqn != apqn)
+			continue;
+		used += snprintf(buf + used, used < len ? len - used : 0, "%s%s",
+				 used ? " " : "", rq[i].state != SIM_REQ_DONE ? "never" :
+				 migrate_vtime(rq[i].done_us - sim_guest_resumed_at(g),
+					       t, sizeof(t)));
+	}
+}
+
+static void migrate_guest_worst(const struct sim_guest *g, char *buf, size_t len)
+{
+	struct sim_guest_stats st;
+	char t[32];
+
+	sim_guest_stats(g, &st);
+	if (st.completed < st.in_flight)
+		snprintf(buf, len, "%u never completed, %u timed out",
+			 st.in_flight - st.completed, st.timed_out);
+	else
+		snprintf(buf, len, "%s, %u timed out",
+			 migrate_vtime(st.max_us, t, sizeof(t)), st.timed_out);
+}
+
+/* The requests in flight at the switchover and when each completed. */
+static void migrate_print_guest(FILE *out, const struct migrate_run *r)
+{
+	const struct sim_guest *gs[2] = { r->guest, r->upstream };
+	const char *heads[2] = { r->a->no_kick ? "without the kick (--no-kick)" :
+					     "with the kick",
+				 "without the kick (upstream)" };
+	struct sim_guest_stats st;
+	char cell[2][512];
+	size_t i, k, nr = sim_guest_nr_queues(r->guest);
+	int w = (int)strlen(heads[0]);
+
+	sim_guest_stats(r->guest, &st);
+	if (!st.in_flight) {
+		fprintf(out, "guest: no request in flight at the switchover\n");
+		return;
+	}
+	fprintf(out, "guest: %u request%s in flight at the switchover", st.in_flight,
+		st.in_flight == 1 ? "" : "s");
+	if (st.ran_before)
+		fprintf(out, ", %u completed on the source with the reply unread (runs twice)",
+			st.ran_before);
+	fprintf(out, "\ncompleted on the destination, virtual time after the switchover:\n");
+	migrate_guest_worst(r->guest, cell[0], sizeof(cell[0]));
+	if ((int)strlen(cell[0]) > w)
+		w = (int)strlen(cell[0]);
+	for (i = 0; i < nr; i++) {
+		migrate_guest_cell(r->guest, sim_guest_queue(r->guest, i), cell[0],
+				   sizeof(cell[0]));
+		if ((int)strlen(cell[0]) > w)
+			w = (int)strlen(cell[0]);
+	}
+	fprintf(out, "  %-7s  %-*s%s%s\n", "queue", r->upstream ? w : 0, heads[0],
+		r->upstream ? "  " : "", r->upstream ? heads[1] : "");
+	for (i = 0; i < nr; i++) {
+		u16 apqn = sim_guest_queue(r->guest, i);
+
+		for (k = 0; k < 2; k++) {
+			if (gs[k])
+				migrate_guest_cell(gs[k], apqn, cell[k], sizeof(cell[k]));
+		}
+		if (!cell[0][0])
+			continue;
+		fprintf(out, "  %02x.%04x  %-*s%s%s\n", apqn >> 8, apqn & 0xff,
+			r->upstream ? w : 0, cell[0], r->upstream ? "  " : "",
+			r->upstream ? cell[1] : "");
+	}
+	for (k = 0; k < 2; k++) {
+		if (gs[k])
+			migrate_guest_worst(gs[k], cell[k], sizeof(cell[k]));
+	}
+	fprintf(out, "  %-7s  %-*s%s%s\n", "worst", r->upstream ? w : 0, cell[0],
+		r->upstream ? "  " : "", r->upstream ? cell[1] : "");
 }
 
 static const char *migrate_verdict(const struct migrate_run *r)
@@ -360,6 +540,8 @@ static void migrate_print_text(FILE *out, struct migrate_run *r)
 		fprintf(out, "verdict: migrated\n");
 		migrate_print_matrix(out, "destination guest", &r->dst_guest);
 		migrate_print_problems(out, r, true);
+		if (r->guest_moved)
+			migrate_print_guest(out, r);
 		return;
 	}
 	fprintf(out, "verdict: refused\nreason: %s\n", res->why);
@@ -457,6 +639,71 @@ static struct json_object *migrate_json_sets(const struct migrate_run *r,
 	return arr;
 }
 
+static struct json_object *migrate_json_ms(u64 us)
+{
+	char s[32];
+
+	snprintf(s, sizeof(s), "%llu.%03llu", (unsigned long long)us / 1000,
+		 (unsigned long long)us % 1000);
+	return json_object_new_double_s(us / 1000.0, s);
+}
+
+/* One run of the guest on the destination: its figures and requests. */
+static void migrate_json_guest_run(struct json_object *o, const struct sim_guest *g,
+				   bool kick)
+{
+	const struct sim_guest_req *rq;
+	size_t n = sim_guest_requests(g, &rq), i;
+	struct sim_guest_stats st;
+	struct json_object *arr = json_object_new_array();
+	char q[8];
+
+	sim_guest_stats(g, &st);
+	json_object_object_add(o, "kick", json_object_new_boolean(kick));
+	json_object_object_add(o, "completed", json_object_new_int(st.completed));
+	json_object_object_add(o, "timed_out", json_object_new_int(st.timed_out));
+	json_object_object_add(o, "max_ms", st.completed ? migrate_json_ms(st.max_us) : NULL);
+	for (i = 0; i < n; i++) {
+		struct json_object *e;
+
+		if (!rq[i].in_flight)
+			continue;
+		e = json_object_new_object();
+		snprintf(q, sizeof(q), "%02x.%04x", rq[i].apqn >> 8, rq[i].apqn & 0xff);
+		json_object_object_add(e, "id", json_object_new_int(rq[i].id));
+		json_object_object_add(e, "queue", json_object_new_string(q));
+		json_object_object_add(e, "completed_ms", rq[i].state == SIM_REQ_DONE ?
+				       migrate_json_ms(rq[i].done_us - sim_guest_resumed_at(g)) :
+				       NULL);
+		json_object_object_add(e, "timed_out", json_object_new_boolean(rq[i].timed_out));
+		json_object_object_add(e, "sends", json_object_new_int(rq[i].sends));
+		json_object_object_add(e, "ran_on_source", json_object_new_boolean(rq[i].unread));
+		json_object_array_add(arr, e);
+	}
+	json_object_object_add(o, "requests", arr);
+}
+
+/* The guest's requests in flight at the switchover; null unless migrated. */
+static struct json_object *migrate_json_guest(const struct migrate_run *r)
+{
+	struct json_object *o, *up = NULL;
+	struct sim_guest_stats st;
+
+	if (!r->guest_moved)
+		return NULL;
+	sim_guest_stats(r->guest, &st);
+	o = json_object_new_object();
+	json_object_object_add(o, "in_flight", json_object_new_int(st.in_flight));
+	json_object_object_add(o, "ran_on_source", json_object_new_int(st.ran_before));
+	migrate_json_guest_run(o, r->guest, !r->a->no_kick);
+	if (r->upstream) {
+		up = json_object_new_object();
+		migrate_json_guest_run(up, r->upstream, false);
+	}
+	json_object_object_add(o, "upstream", up);
+	return o;
+}
+
 static int migrate_print_json(FILE *out, struct migrate_run *r)
 {
 	const struct apmig_migrate_args *a = r->a;
@@ -508,6 +755,7 @@ static int migrate_print_json(FILE *out, struct migrate_run *r)
 		json_object_object_add(bytes, sim_side_name(i), b);
 	}
 	json_object_object_add(o, "bytes", bytes);
+	json_object_object_add(o, "guest", migrate_json_guest(r));
 
 	arr = json_object_new_array();
 	chg = json_object_new_array();
@@ -560,6 +808,12 @@ int apmig_migrate_run(const struct apmig_migrate_args *a, FILE *out)
 	if (ret)
 		goto out_free;
 
+	ret = migrate_guest_start(r);
+	if (ret) {
+		ret = apmig_fail(a->cmd, "simulator: guest: %s", strerror(-ret));
+		goto out_free;
+	}
+
 	shim_log_clear();
 	shim_log_set_sink(migrate_collect_log, &r->log);
 	ret = sim_vmm_migrate(r->src, r->dst, &opts, &r->res);
@@ -568,6 +822,7 @@ int apmig_migrate_run(const struct apmig_migrate_args *a, FILE *out)
 		ret = apmig_fail(a->cmd, "simulator: %s", strerror(-ret));
 		goto out_free;
 	}
+	migrate_guest_finish(r);
 	sim_mdev_get(r->dst, NULL, &r->dst_guest);
 	migrate_explain(r);
 
@@ -581,6 +836,8 @@ int apmig_migrate_run(const struct apmig_migrate_args *a, FILE *out)
 		ret = r->res.status ? APMIG_EXIT_REFUSED : APMIG_EXIT_OK;
 	sim_vmm_result_release(&r->res);
 out_free:
+	sim_guest_free(r->guest);
+	sim_guest_free(r->upstream);
 	sim_host_free(r->src_host);
 	sim_host_free(r->dst_host);
 	free(r);
@@ -595,6 +852,7 @@ static int cmd_migrate(int argc, char *argv[])
 		{ "target", required_argument, NULL, 'T' },
 		{ "target-uuid", required_argument, NULL, 'U' },
 		{ "no-precopy", no_argument, NULL, 'N' },
+		{ "no-kick", no_argument, NULL, 'K' },
 		{ "trace", no_argument, NULL, 't' },
 		APMIG_OPT_END,
 	};
@@ -623,6 +881,9 @@ static int cmd_migrate(int argc, char *argv[])
 			break;
 		case 'N':
 			a.precopy = false;
+			break;
+		case 'K':
+			a.no_kick = true;
 			break;
 		case 't':
 			a.trace = true;
@@ -668,11 +929,17 @@ const struct apmig_cmd apmig_cmd_migrate = {
 	"verifies that it gives the guest the same configuration on compatible\n"
 	"queues and never changes it. The trees are only read.\n"
 	"\n"
+	"A model of the Linux guest's AP driver runs with requests in flight at\n"
+	"the switchover (virtual time); the run shows when each completed on the\n"
+	"destination with the driver's kick and, replayed from the switchover,\n"
+	"without it (upstream vfio_ap: they wait for the 900 s request timeout).\n"
+	"\n"
 	"Options:\n"
 	"  --source DIR        the source host's sysfs (e.g. /sys)\n"
 	"  --target DIR        the target host's sysfs\n"
 	"  --target-uuid UUID  the destination mediated device\n"
 	"  --no-precopy        the STOP_COPY-only flow\n"
+	"  --no-kick           behave as upstream vfio_ap: no kick (and no replay)\n"
 	"  --trace             every read, write and transition with its time\n"
 	"                      and phase, and the stop-and-copy window\n"
 	"  -j, --json          one JSON object\n"

@@ -17,6 +17,8 @@
  * @uuid: the source mdev
  * @target_uuid: the destination mdev (NULL: @uuid); must exist, never written
  * @precopy: use PRE_COPY (with switchover-ack) when the device offers it
+ * @no_kick: the destination driver does not kick the guest (upstream vfio_ap);
+ *	     else the guest is also replayed without the kick, for comparison
  * @trace: show every read, write and transition with its time and phase
  * @json: one JSON object instead of text
  */
@@ -27,6 +29,7 @@ struct apmig_migrate_args {
 	const char *uuid;
 	const char *target_uuid;
 	bool precopy;
+	bool no_kick;
 	bool trace;
 	bool json;
 };
