@@ -25,6 +25,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "test_file.h"
+
 #include <linux/bitmap.h>
 
 #include "vfio_ap_mig_stream_vectors.h"
@@ -205,21 +207,11 @@ static u8 *read_fixture(const char *name, size_t *len)
 {
 	char path[4096];
 	u8 *buf;
-	long n;
-	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s.bin", APMIG_COMPAT_DIR, name);
-	f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc(n);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, n, f), n);
-	fclose(f);
-	*len = n;
+	buf = (u8 *)test_read_file(path, len);
+	if (!buf)
+		fail_msg("cannot read %s", path);
 	return buf;
 }
 

@@ -15,6 +15,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "test_file.h"
+
 #include "vfio_ap_mig_stream.h"
 #include "vector_text.h"
 
@@ -23,23 +25,11 @@ static char *read_file(const char *dir, const char *name, const char *ext,
 {
 	char path[4096];
 	char *buf;
-	long n;
-	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s%s", dir, name, ext);
-	f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc(n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, n, f), n);
-	buf[n] = '\0';
-	fclose(f);
-	if (len)
-		*len = n;
+	buf = test_read_file(path, len);
+	if (!buf)
+		fail_msg("cannot read %s", path);
 	return buf;
 }
 

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "test_file.h"
+
 #include <linux/bitmap.h>
 
 #include "vfio_ap_mig_stream.h"
@@ -25,23 +27,11 @@ static char *read_file(const char *name, const char *ext, size_t *len)
 {
 	char path[4096];
 	char *buf;
-	long n;
-	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s%s", APMIG_VECTORS_DIR, name, ext);
-	f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc(n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, n, f), n);
-	buf[n] = '\0';
-	fclose(f);
-	if (len)
-		*len = n;
+	buf = test_read_file(path, len);
+	if (!buf)
+		fail_msg("cannot read %s", path);
 	return buf;
 }
 
@@ -303,19 +293,11 @@ static void test_vectors_max_bin_pinned(void **state)
 {
 	const char *path = *state;
 	unsigned char *buf;
-	long n;
-	FILE *f;
+	size_t n;
 
-	f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc(n);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, n, f), n);
-	fclose(f);
+	buf = (unsigned char *)test_read_file(path, &n);
+	if (!buf)
+		fail_msg("cannot read %s", path);
 	assert_int_equal(n, VFIO_AP_MIG_VEC_MAX_LEN);
 	assert_int_equal(vfio_ap_mig_crc32c(buf, n), VFIO_AP_MIG_VEC_MAX_CRC32C);
 	free(buf);
