@@ -10,7 +10,7 @@ FUZZ_SECONDS ?= 30
 PREFIX     ?= /usr/local
 DESTDIR    ?=
 
-.PHONY: all deps tool-deps demo check test kernel-check series qemu-check qemu-series fuzz tsan bench install clean
+.PHONY: all deps tool-deps demo check test kernel-check series qemu-check qemu-series libvirt-check libvirt-series fuzz tsan bench install clean
 
 # The tool alone: a C compiler, meson, ninja and json-c (tests if cmocka is there).
 all: tool-deps
@@ -46,6 +46,18 @@ qemu-check:
 qemu-series:
 	@sh scripts/install-deps.sh qemu
 	@bash scripts/series.sh qemu
+
+# The libvirt gates: the libvirt 11.3 series applied, the QEMU driver and
+# its tests built after every patch, syntax-check, the tests that cover it
+# (scripts/libvirt-check.sh).
+libvirt-check:
+	@bash scripts/libvirt-check.sh
+
+# The libvirt series as mail, signed off by you, on libvirt 11.3:
+# build/libvirt-series/.
+libvirt-series:
+	@sh scripts/install-deps.sh libvirt
+	@bash scripts/series.sh libvirt
 
 # The kernel series as mail, signed off by you (git config user.name and
 # user.email), on Linux 7.3: build/series/.

@@ -38,6 +38,7 @@ if [ $userspace_only = 0 ]; then
 	stage fsm-vs-kernel python3 tests/fsm/compare-kernel.py build-asan/apmig \
 		"${APMIG_KERNEL_CACHE:-/var/cache/apmig-kernel}/linux"
 	stage qemu bash scripts/qemu-check.sh
+	stage libvirt bash scripts/libvirt-check.sh
 fi
 
 echo "=== summary"

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
-# Shared by the series gates (scripts/kernel-check.sh, scripts/qemu-check.sh),
-# which source it after setting:
+# Shared by the series gates (scripts/kernel-check.sh, scripts/qemu-check.sh,
+# scripts/libvirt-check.sh), which source it after setting:
 #   GATE        their name, e.g. kernel-check (prefix of every message)
-#   PROJECT     kernel or qemu (the directory of the series, series.sh's
+#   PROJECT     kernel, qemu or libvirt (the directory of the series, series.sh's
 #               argument, the RESULT <PROJECT>-series line)
 #   REPO TREE LOGS SERIES_OUT
 # A gate adds "RESULT <name> <passed> <failed>" to stdout and, when set,

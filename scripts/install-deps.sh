@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Install the Debian packages a make target needs, when they are missing.
-# Usage: install-deps.sh tool|userspace|kernel|bench|qemu
+# Usage: install-deps.sh tool|userspace|kernel|bench|qemu|libvirt
 # Exits 2 naming the package that could not be installed. Elsewhere than on
 # Debian it installs nothing: it says what the target needs.
 #
@@ -10,8 +10,10 @@
 # there: scripts/kernel-source.sh downloads it), and unstable's source
 # packages (scripts/kernel-sparse.sh). "qemu" makes unstable's source
 # packages (QEMU 10.2, scripts/qemu-source.sh) and its binaries, pinned
-# the same way, known. Their URI is the one of the machine's own Debian
-# entry: the repository names no mirror.
+# the same way, known. "libvirt" makes the source packages of Debian 13
+# (trixie, libvirt 11.3) and of unstable known (scripts/libvirt-source.sh).
+# Their URI is the one of the machine's own Debian entry: the repository
+# names no mirror.
 set -eu
 
 tool="gcc meson ninja-build pkg-config libjson-c-dev"
@@ -27,6 +29,13 @@ bench="valgrind python3"
 qemu="gcc libc6-dev make ninja-build pkg-config python3 python3-venv
       libglib2.0-dev zlib1g-dev libfdt-dev device-tree-compiler flex bison
       gcc-s390x-linux-gnu git perl xz-utils"
+# libvirt 11.3 built with the QEMU driver alone and its tests
+# (scripts/libvirt-check.sh): what its meson.build requires on Linux with
+# every optional library off but libnl, and what its syntax-check runs.
+libvirt="gcc libc6-dev meson ninja-build pkg-config python3 python3-docutils
+	 libglib2.0-dev libxml2-dev libxml2-utils xsltproc libgnutls28-dev
+	 libjson-c-dev libtirpc-dev libnl-3-dev libnl-route-3-dev
+	 git make perl xz-utils"
 
 case "${1:-}" in
 tool) want=$tool ;;
@@ -34,7 +43,8 @@ userspace) want=$userspace ;;
 kernel) want=$kernel ;;
 bench) want=$bench ;;
 qemu) want=$qemu ;;
-*) echo "usage: $0 tool|userspace|kernel|bench|qemu" >&2; exit 2 ;;
+libvirt) want=$libvirt ;;
+*) echo "usage: $0 tool|userspace|kernel|bench|qemu|libvirt" >&2; exit 2 ;;
 esac
 
 # Not Debian (RHEL, SLES, ...): no apt. The tool needs a C compiler, meson,
@@ -141,6 +151,18 @@ if [ "$1" = qemu ]; then
 		add_suite deb unstable
 	elif ! suite_known Sources unstable || ! suite_known Packages unstable; then
 		echo "install-deps: Debian unstable (deb and deb-src) must be in apt's sources (run as root to add them)" >&2
+		exit 2
+	fi
+fi
+
+# libvirt 11.3 is the source package of Debian 13 (trixie); unstable's is
+# the fallback when the mirror has no 11.3 (scripts/libvirt-source.sh).
+if [ "$1" = libvirt ]; then
+	if [ "$(id -u)" = 0 ]; then
+		add_suite deb-src trixie
+		add_suite deb-src unstable
+	elif ! suite_known Sources trixie || ! suite_known Sources unstable; then
+		echo "install-deps: Debian trixie and unstable (deb-src) must be in apt's sources (run as root to add them)" >&2
 		exit 2
 	fi
 fi

@@ -1,10 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# `make series` and `make qemu-series`: a mailable series, generated from
-# PROJECT/series/ (the one source of truth) on the pristine upstream tree of
-# scripts/PROJECT-source.sh, into build/series/ or build/qemu-series/
-# (0000-cover-letter.patch ..). PROJECT is kernel (Linux 7.3) or qemu
-# (QEMU 10.2).
+# `make series`, `make qemu-series` and `make libvirt-series`: a mailable
+# series, generated from PROJECT/series/ (the one source of truth) on the
+# pristine upstream tree of scripts/PROJECT-source.sh, into build/series/,
+# build/qemu-series/ or build/libvirt-series/ (0000-cover-letter.patch ..).
+# PROJECT is kernel (Linux 7.3), qemu (QEMU 10.2) or libvirt (libvirt 11.3).
 #
 # PROJECT/series/ holds
 #   series              the patch names, in order
@@ -34,7 +34,7 @@ BRANCH=apmig-series
 export LC_ALL=C
 
 usage() {
-	echo "usage: $0 kernel|qemu [--no-signoff] [--out DIR]" >&2
+	echo "usage: $0 kernel|qemu|libvirt [--no-signoff] [--out DIR]" >&2
 	exit 2
 }
 
@@ -53,6 +53,12 @@ qemu)
 	LOCKVAR=APMIG_QEMU_LOCKED
 	me=qemu-series
 	out=$REPO/build/qemu-series ;;
+libvirt)
+	CACHE=${APMIG_LIBVIRT_CACHE:-/var/cache/apmig-libvirt}
+	TREE=$CACHE/libvirt
+	LOCKVAR=APMIG_LIBVIRT_LOCKED
+	me=libvirt-series
+	out=$REPO/build/libvirt-series ;;
 *) usage ;;
 esac
 shift
@@ -153,11 +159,12 @@ cd "$TREE" || die "no $TREE"
 git checkout -q -f -B $BRANCH pristine && git clean -q -f -d -x ||
 	die "cannot reset $TREE to pristine"
 base=$(git rev-parse pristine)
-if [ "$project" = kernel ]; then
-	uversion=$(make -s kernelversion 2>/dev/null)
-else
-	uversion=$(cat VERSION)
-fi
+case "$project" in
+kernel) uversion=$(make -s kernelversion 2>/dev/null) ;;
+qemu) uversion=$(cat VERSION) ;;
+libvirt) uversion=$(sed -n "s/^ *version: '\([0-9.]*\)',\$/\1/p" meson.build | head -n 1) ;;
+esac
+[ -n "$uversion" ] || die "cannot tell the upstream version of $TREE"
 
 # ---------------------------------------------------------------- commits
 n=0
@@ -206,6 +213,14 @@ Based on the source of Debian's linux-source-7.3 {version}
 (Linux {uversion}, i.e. {tag}). The base-commit below is that source
 imported into git unchanged as a single commit, which is not in Linus'
 tree: the import is reproducible (same package, same commit id)."""
+elif project == "libvirt":
+	body += f"""
+
+Based on the upstream tarball of Debian's source package libvirt {version}
+(libvirt {uversion}, i.e. v{uversion}), without Debian's patches. The
+base-commit below is that tarball imported into git unchanged as a single
+commit, which is not in libvirt's tree: the import is reproducible (same
+package, same commit id)."""
 else:
 	body += f"""
 

@@ -25,6 +25,7 @@
 #include "apmig_output.h"
 
 #include "commands.h"
+#include "domain.h"
 #include "input.h"
 #include "options.h"
 
@@ -35,6 +36,9 @@ struct check_args {
 	const char *uuid;		/* the source mdev */
 	const char *target_uuid;
 	const char *target_mdevctl;
+	const char *domain;		/* --domain: virsh dumpxml */
+	const char *domain_xml;		/* --domain-xml */
+	struct apmig_domain dom;	/* gives uuid with either */
 	bool json;
 };
 
@@ -270,6 +274,39 @@ static int check_print_json(const struct check_args *a,
 	return ret;
 }
 
+/*
+ * --domain NAME or --domain-xml FILE: the domain's vfio-ap mdev is the
+ * source mdev (and, by default, the destination's). Returns -1 to go on,
+ * else an exit status.
+ */
+static int check_domain(struct check_args *a)
+{
+	const struct apmig_cmd *cmd = &apmig_cmd_check;
+	const char *label;
+	int ret;
+
+	if (a->domain && a->domain_xml)
+		return apmig_cmd_usage_error(cmd, "give either --domain NAME or --domain-xml FILE");
+	if (a->uuid)
+		return apmig_cmd_usage_error(cmd, "UUID '%s' and --domain%s exclude each other: the domain names its mdev",
+					     a->uuid, a->domain ? "" : "-xml");
+	if (a->domain_xml && a->source_stream &&
+	    !strcmp(a->domain_xml, "-") && !strcmp(a->source_stream, "-"))
+		return apmig_cmd_usage_error(cmd, "--domain-xml and --source-stream cannot both read standard input");
+	ret = apmig_domain_load("check", a->domain, a->domain_xml, &a->dom);
+	if (ret)
+		return ret;
+	label = a->domain ? a->domain : a->domain_xml;
+	if (!a->dom.nr_uuids)
+		return apmig_fail("check", "domain %s: no vfio-ap mediated device (<hostdev mode='subsystem' type='mdev' model='vfio-ap'>)",
+				  label);
+	if (a->dom.nr_uuids > 1)
+		return apmig_fail("check", "domain %s: %zu vfio-ap mediated devices, libvirt allows one",
+				  label, a->dom.nr_uuids);
+	a->uuid = a->dom.uuids[0];
+	return -1;
+}
+
 /* Parse the command line into @a; returns -1 to go on, else an exit status. */
 static int check_parse(int argc, char *argv[], struct check_args *a)
 {
@@ -280,6 +317,8 @@ static int check_parse(int argc, char *argv[], struct check_args *a)
 		{ "target", required_argument, NULL, 'T' },
 		{ "target-uuid", required_argument, NULL, 'U' },
 		{ "target-mdevctl", required_argument, NULL, 'M' },
+		{ "domain", required_argument, NULL, 'D' },
+		{ "domain-xml", required_argument, NULL, 'X' },
 		APMIG_OPT_END,
 	};
 	const struct apmig_cmd *cmd = &apmig_cmd_check;
@@ -314,6 +353,15 @@ static int check_parse(int argc, char *argv[], struct check_args *a)
 					   &a->target_mdevctl))
 				return APMIG_EXIT_ERROR;
 			break;
+		case 'D':
+			if (!*optarg)
+				return apmig_cmd_usage_error(cmd, "--domain: empty name");
+			a->domain = optarg;
+			break;
+		case 'X':
+			if (apmig_opt_path(cmd, "domain-xml", optarg, &a->domain_xml))
+				return APMIG_EXIT_ERROR;
+			break;
 		default:
 			return APMIG_EXIT_ERROR;
 		}
@@ -323,6 +371,12 @@ static int check_parse(int argc, char *argv[], struct check_args *a)
 	if (optind < argc)
 		return apmig_cmd_usage_error(cmd, "unexpected argument '%s'",
 					     argv[optind]);
+	if (a->domain || a->domain_xml) {
+		int ret = check_domain(a);
+
+		if (ret >= 0)
+			return ret;
+	}
 	if (!a->source_dir == !a->source_stream)
 		return apmig_cmd_usage_error(cmd, "give either --source DIR or --source-stream FILE");
 	if (!a->target_dir)
@@ -410,6 +464,8 @@ const struct apmig_cmd apmig_cmd_check = {
 	.usage =
 	"Usage: apmig check --source DIR --target DIR [options] UUID\n"
 	"       apmig check --source-stream FILE --target DIR [options] [UUID]\n"
+	"       apmig check (--domain NAME | --domain-xml FILE)\n"
+	"                   (--source DIR | --source-stream FILE) --target DIR [options]\n"
 	"\n"
 	"Check, by the rules the kernel applies when the migration stream\n"
 	"arrives, whether the destination mdev, as prepared on the target host,\n"
@@ -432,6 +488,10 @@ const struct apmig_cmd apmig_cmd_check = {
 	"                         name, else UUID)\n"
 	"  --target-mdevctl FILE  the destination mdev's mdevctl definition\n"
 	"                         (/etc/mdevctl.d/matrix/<uuid>) replaces its sysfs state\n"
+	"  --domain NAME          the libvirt domain whose vfio-ap mdev is UUID\n"
+	"                         (its XML from 'virsh dumpxml')\n"
+	"  --domain-xml FILE      the same from a domain XML file ('-': standard\n"
+	"                         input), e.g. in a libvirt hook\n"
 	"  -j, --json             print the verdict as JSON (see apmig(8))\n"
 	"  -h, --help             print this help\n",
 };
