@@ -293,7 +293,7 @@ static void test_vectors_max_bin_pinned(void **state)
 {
 	const char *path = *state;
 	unsigned char *buf;
-	size_t n;
+	size_t n = 0;
 
 	buf = (unsigned char *)test_read_file(path, &n);
 	if (!buf)
