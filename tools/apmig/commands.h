@@ -29,6 +29,7 @@ extern const struct apmig_cmd apmig_cmd_show;
 extern const struct apmig_cmd apmig_cmd_export;
 extern const struct apmig_cmd apmig_cmd_check;
 extern const struct apmig_cmd apmig_cmd_decode;
+extern const struct apmig_cmd apmig_cmd_capture;
 /*
  * Commands of other parts of the project: weak, so that the tool builds and
  * lists what exists while they are written (tools/apmig/meson.build picks
