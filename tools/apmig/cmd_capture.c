@@ -6,9 +6,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "apmig_capture.h"
 #include "apmig_host.h"
@@ -23,25 +21,6 @@ static bool capture_is_tar(const char *path)
 	size_t n = strlen(path);
 
 	return n > 4 && !strcmp(path + n - 4, ".tar");
-}
-
-/* The time to record: $SOURCE_DATE_EPOCH if set, else now. 0 or 2. */
-static int capture_time(long long *t)
-{
-	const char *s = getenv("SOURCE_DATE_EPOCH");
-	char *end;
-
-	if (!s) {
-		*t = (long long)time(NULL);
-		return 0;
-	}
-	errno = 0;
-	*t = strtoll(s, &end, 10);
-	if (!*s || *end || errno || *t < 0 || *s == '-' || *s == '+')
-		return apmig_fail("capture",
-				  "SOURCE_DATE_EPOCH: \"%.32s\" is not a number of seconds",
-				  s);
-	return 0;
 }
 
 static void capture_report(const struct apmig_capture_opts *o,
@@ -110,7 +89,7 @@ static int cmd_capture(int argc, char *argv[])
 	if (!o.out)
 		return apmig_cmd_usage_error(&apmig_cmd_capture,
 					     "no output given (-o DIR or -o FILE.tar)");
-	if (capture_time(&o.time))
+	if (apmig_cmd_time(&apmig_cmd_capture, &o.time))
 		return APMIG_EXIT_ERROR;
 	o.root = apmig_sysfs_root(sysfs);
 	o.tar = capture_is_tar(o.out);

@@ -48,4 +48,11 @@ int apmig_cmd_help(const struct apmig_cmd *cmd);
 int apmig_cmd_usage_error(const struct apmig_cmd *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/*
+ * The time a command records (capture's manifest, export's metadata):
+ * $SOURCE_DATE_EPOCH (seconds since the epoch) if set, else now. Returns 0,
+ * or 2 after "apmig: <name>: SOURCE_DATE_EPOCH: ..." when it is not a number.
+ */
+int apmig_cmd_time(const struct apmig_cmd *cmd, long long *t);
+
 #endif /* APMIG_COMMANDS_H */
