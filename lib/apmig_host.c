@@ -21,8 +21,10 @@
 #include "vfio_ap_mig_rules.h"
 #include "vfio_ap_mig_stream.h"
 
+#include "apmig_capture.h"
 #include "apmig_host.h"
 #include "apmig_sysfs.h"
+#include "apmig_tar.h"
 
 #define APMIG_QUOTE_MAX		80
 /*
@@ -34,27 +36,73 @@
 /* The unit of TAPQ's ml field in bytes (the AP bus's max_msg_size). */
 #define APMIG_ML_CHUNK		4096
 
-/* State of one load: the root, where errors go, the current path and value. */
+const char *const apmig_host_sysfs_trees[] = {
+	"bus/ap",		/* masks, devices/ and the drivers links point at */
+	"devices/ap",		/* cards and queues */
+	"devices/vfio_ap",	/* the matrix device and its mdevs */
+	"firmware/uv",		/* prot_virt_guest: a Secure Execution guest */
+	NULL,
+};
+
+/*
+ * State of one load: the root, where errors go, the manifest of a capture,
+ * the current path (and the part below the root) and value.
+ */
 struct apmig_loader {
 	const char *root;
 	struct apmig_error *err;
+	const struct apmig_capture_manifest *capture;
+	char rel[APMIG_SYSFS_PATH_MAX];
 	char path[APMIG_SYSFS_PATH_MAX];
 	char val[APMIG_SYSFS_ATTR_MAX];
 };
 
-/* Build ld->path from the root; -ENAMETOOLONG names what did not fit. */
+/* Whether @rel lies in one of apmig_host_sysfs_trees. */
+static bool ld_in_trees(const char *rel)
+{
+	size_t i, n;
+
+	for (i = 0; apmig_host_sysfs_trees[i]; i++) {
+		n = strlen(apmig_host_sysfs_trees[i]);
+		if (!strncmp(rel, apmig_host_sysfs_trees[i], n) &&
+		    (rel[n] == '\0' || rel[n] == '/'))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Build ld->rel and ld->path from the root; -ENAMETOOLONG names what did
+ * not fit. A path outside apmig_host_sysfs_trees is a bug of the reader
+ * (a capture would not hold it): -EXDEV.
+ */
 static int ld_vpath(struct apmig_loader *ld, const char *fmt, va_list ap)
 {
 	va_list aq;
 	int ret;
 
 	va_copy(aq, ap);
-	ret = apmig_sysfs_vpath(ld->path, sizeof(ld->path), ld->root, fmt, aq);
+	ret = vsnprintf(ld->rel, sizeof(ld->rel), fmt, aq);
 	va_end(aq);
+	if (ret < 0 || (size_t)ret >= sizeof(ld->rel))
+		return apmig_error_set(ld->err, -ENAMETOOLONG,
+				       "%s: path too long", ld->root);
+	if (!ld_in_trees(ld->rel))
+		return apmig_error_set(ld->err, -EXDEV,
+				       "%s: outside the trees the reader reads (apmig_host_sysfs_trees)",
+				       ld->rel);
+	ret = apmig_sysfs_path(ld->path, sizeof(ld->path), ld->root, "%s",
+			       ld->rel);
 	if (ret < 0)
 		return apmig_error_set(ld->err, ret, "%s: path too long",
 				       ld->root);
 	return 0;
+}
+
+/* The error a capture recorded for ld->rel, or 0 (read it). */
+static int ld_recorded(const struct apmig_loader *ld)
+{
+	return apmig_capture_recorded_error(ld->capture, ld->rel);
 }
 
 static int ld_path(struct apmig_loader *ld, const char *fmt, ...)
@@ -83,7 +131,9 @@ static int ld_vread(struct apmig_loader *ld, bool optional, const char *fmt,
 	ret = ld_vpath(ld, fmt, ap);
 	if (ret)
 		return ret;
-	n = apmig_sysfs_read(ld->path, ld->val, sizeof(ld->val));
+	n = ld_recorded(ld);
+	if (!n)
+		n = apmig_sysfs_read(ld->path, ld->val, sizeof(ld->val));
 	if (n == -ENOENT && optional)
 		return 0;
 	if (n == -ENOENT)
@@ -671,7 +721,9 @@ static int ld_read_text(struct apmig_loader *ld, bool optional, bool *cut,
 	va_end(ap);
 	if (ret)
 		return ret;
-	n = apmig_sysfs_read_text(ld->path, text);
+	n = ld_recorded(ld);
+	if (!n)
+		n = apmig_sysfs_read_text(ld->path, text);
 	if (n == -ENOENT && optional)
 		return 0;
 	if (n == -ENOENT)
@@ -854,9 +906,81 @@ static void host_link_mdevs(struct apmig_host *h)
 	}
 }
 
+/* Replace each @from in @err->msg by @to (a temporary directory's name). */
+static void host_rename_in_error(struct apmig_error *err, const char *from,
+				 const char *to)
+{
+	char out[sizeof(err->msg)], *hit, *p;
+	size_t o = 0, flen = strlen(from);
+	int n;
+
+	if (!err || !flen)
+		return;
+	out[0] = '\0';
+	for (p = err->msg; (hit = strstr(p, from)) && o < sizeof(out) - 1;
+	     p = hit + flen) {
+		n = snprintf(out + o, sizeof(out) - o, "%.*s%s",
+			     (int)(hit - p), p, to);
+		o = n < 0 || o + n >= sizeof(out) ? sizeof(out) - 1 : o + n;
+	}
+	if (o < sizeof(out) - 1)
+		snprintf(out + o, sizeof(out) - o, "%s", p);
+	strcpy(err->msg, out);
+}
+
+/* Extract the capture archive @tar into a new temporary directory @dir. */
+static int host_extract(const char *tar, char *dir, size_t len,
+			struct apmig_error *err)
+{
+	const char *tmp = getenv("TMPDIR");
+	int ret;
+
+	if (snprintf(dir, len, "%s/apmig-capture-XXXXXX",
+		     tmp && *tmp ? tmp : "/tmp") >= (int)len)
+		return apmig_error_set(err, -ENAMETOOLONG,
+				       "%s: temporary directory: path too long",
+				       tar);
+	if (!mkdtemp(dir)) {
+		ret = apmig_error_set(err, -errno,
+				      "%s: temporary directory %s: %s", tar,
+				      dir, strerror(errno));
+		dir[0] = '\0';
+		return ret;
+	}
+	ret = apmig_tar_extract(tar, dir, err);
+	if (ret)
+		host_rename_in_error(err, dir, tar);
+	return ret;
+}
+
+static int host_load_root(struct apmig_loader *ld, struct apmig_host *h)
+{
+	struct stat st;
+	int ret;
+
+	ret = apmig_capture_manifest_load(ld->root, &h->capture, ld->err);
+	if (ret < 0)
+		return ret;
+	ld->capture = h->capture;
+	ret = ld_path(ld, "bus/ap");
+	if (ret)
+		return ret;
+	if (stat(ld->path, &st) < 0 || !S_ISDIR(st.st_mode))
+		return apmig_error_set(ld->err, -ENOENT,
+				       "%s: no AP bus here (not the sysfs of an s390 host with the ap module?)",
+				       ld->path);
+	ret = host_load_bus(ld, h);
+	if (!ret)
+		ret = host_load_cards(ld, h);
+	if (!ret)
+		ret = host_load_vfio_ap(ld, h);
+	return ret;
+}
+
 int apmig_host_load(struct apmig_host **host, const char *root,
 		    struct apmig_error *err)
 {
+	char tmp[APMIG_SYSFS_PATH_MAX] = "";
 	struct apmig_loader *ld;
 	struct apmig_host *h;
 	struct stat st;
@@ -883,29 +1007,36 @@ int apmig_host_load(struct apmig_host **host, const char *root,
 	}
 	strcpy(h->root, root);
 
-	ret = ld_path(ld, "bus/ap");
-	if (ret)
-		goto out_free;
-	if (stat(ld->path, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		ret = apmig_error_set(err, -ENOENT,
-				      "%s: no AP bus here (not the sysfs of an s390 host with the ap module?)",
-				      ld->path);
-		goto out_free;
+	/* a capture's tar archive: read from a private copy */
+	if (!stat(root, &st) && S_ISREG(st.st_mode)) {
+		if (!apmig_tar_is_archive(root)) {
+			ret = apmig_error_set(err, -EINVAL,
+					      "%s: neither a directory nor a tar archive",
+					      root);
+			goto out_free;
+		}
+		ret = host_extract(root, tmp, sizeof(tmp), err);
+		if (ret)
+			goto out_free;
+		ld->root = tmp;
 	}
 
-	ret = host_load_bus(ld, h);
-	if (!ret)
-		ret = host_load_cards(ld, h);
-	if (!ret)
-		ret = host_load_vfio_ap(ld, h);
-	if (ret)
+	ret = host_load_root(ld, h);
+	if (ret) {
+		if (tmp[0])
+			host_rename_in_error(err, tmp, root);
 		goto out_free;
+	}
 	host_link_mdevs(h);
+	if (tmp[0])
+		apmig_tar_rmtree(tmp);
 	free(ld);
 	*host = h;
 	return 0;
 
 out_free:
+	if (tmp[0])
+		apmig_tar_rmtree(tmp);
 	apmig_host_free(h);
 	free(ld);
 	return ret;
@@ -920,6 +1051,8 @@ void apmig_host_free(struct apmig_host *host)
 	for (i = 0; i < VFIO_AP_MIG_MAX_QUEUES; i++)
 		free(host->queues[i]);
 	free(host->mdevs);
+	apmig_capture_manifest_free(host->capture);
+	free(host->capture);
 	free(host);
 }
 

@@ -21,6 +21,15 @@
 /* Where the sysfs root comes from: explicit, else $APMIG_SYSFS_ROOT, else /sys. */
 const char *apmig_sysfs_root(const char *explicit_root);
 
+/*
+ * The trees below the sysfs root that the host reader reads, and nothing
+ * outside them (it refuses to build any other path): a capture that holds
+ * them holds the host. NULL-terminated.
+ */
+extern const char *const apmig_host_sysfs_trees[];
+
+struct apmig_capture_manifest;
+
 /* Errors of the library: a message naming the file and the value. */
 struct apmig_error {
 	char msg[512];
@@ -82,7 +91,10 @@ struct apmig_mdev {
 };
 
 struct apmig_host {
+	/* what was given: a sysfs directory or a capture's tar archive */
 	char root[4096];
+	/* the manifest when the host is a capture (apmig capture), or NULL */
+	struct apmig_capture_manifest *capture;
 	DECLARE_BITMAP(apm, VFIO_AP_MIG_IDS);	/* ap_adapter_mask */
 	DECLARE_BITMAP(aqm, VFIO_AP_MIG_IDS);	/* ap_usage_domain_mask */
 	DECLARE_BITMAP(adm, VFIO_AP_MIG_IDS);	/* ap_control_domain_mask */
@@ -100,7 +112,12 @@ struct apmig_host {
 	int target_mdev;
 };
 
-/* Load the host under @root (NULL: apmig_sysfs_root(NULL)). 0 or -errno. */
+/*
+ * Load the host under @root (NULL: apmig_sysfs_root(NULL)): a sysfs tree, a
+ * capture directory or a capture's tar archive (extracted into a private
+ * temporary directory for the load). An attribute a capture's manifest
+ * records as unreadable reads as the error it gave. 0 or -errno.
+ */
 int apmig_host_load(struct apmig_host **host, const char *root,
 		    struct apmig_error *err);
 void apmig_host_free(struct apmig_host *host);

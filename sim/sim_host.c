@@ -41,6 +41,11 @@ struct sim_queue {
 	bool vfio_ap;		/* bound to the vfio_ap driver */
 	enum sim_qstate state;	/* what TAPQ's response code says */
 	u64 gr2;		/* what TAPQ answers (raw, unmasked) */
+	/*
+	 * TAPQ fails (its sysfs ap_functions, a fresh TAPQ, could not be
+	 * read: the response code was beyond BUSY): -errno, or 0
+	 */
+	int tapq_err;
 };
 
 /* What TAPQ said of one queue (vfio_ap_mig_host.c's tapq answer). */
@@ -128,6 +133,8 @@ static int sim_tapq(struct sim_host *h, unsigned long apm_max,
 		a->absent = true;
 		return 0;
 	}
+	if (!err)
+		err = h->queues[apqn].tapq_err;
 	if (err)
 		return err;
 	a->deconfigured = h->queues[apqn].state == SIM_Q_DECONFIGURED;
@@ -317,6 +324,7 @@ int sim_host_from_tree(struct sim_host **out, const char *label,
 		h->queues[i].present = true;
 		h->queues[i].vfio_ap = q->driver == APMIG_DRV_VFIO_AP;
 		h->queues[i].gr2 = apmig_host_queue_gr2(tree, q);
+		h->queues[i].tapq_err = q->read_err;
 		/* the attributes show what TAPQ's response code says */
 		if (q->chkstop || (c->present && c->chkstop))
 			h->queues[i].state = SIM_Q_CHECKSTOPPED;

@@ -116,13 +116,15 @@ def rebind(h, cid, dom, drv):
     h.link(q + '/driver', '../../../../bus/ap/drivers/' + drv)
     h.link('bus/ap/drivers/%s/%s' % (drv, name), '../../../../' + q)
     if drv == 'vfio_ap':
-        os.unlink(h.path(q + '/online'))
-        os.unlink(h.path(q + '/load'))
+        for f in mkhosts.ZCRYPT_QUEUE_ATTRS:
+            if os.path.exists(h.path(q + '/' + f)):
+                os.unlink(h.path(q + '/' + f))
         h.write(q + '/status', 'unassigned\n')
     else:
         os.unlink(h.path(q + '/status'))
-        h.write(q + '/online', '1\n')
-        h.write(q + '/load', '0\n')
+        fac = get_fac(h, fac_path(cid))
+        mode = 'C' if fac & 0x10000000 else 'P' if fac & 0x04000000 else 'A'
+        mkhosts.zcrypt_queue_attrs(h, q, mode)
 
 
 def cli_dst_diff(root):
@@ -186,6 +188,28 @@ def cli_dst_stopped(root):
             mkhosts.matrix_text([0x01, 0x0a], [0x05, 0x0b]))
 
 
+def unreadable(h, rel):
+    """An attribute whose read fails with EIO, as a queue's ap_functions
+    (a fresh TAPQ) can on a real host: a link to /proc/self/mem, which
+    reads as EIO at offset 0 (git keeps the link)."""
+    os.unlink(h.path(rel))
+    os.symlink('/proc/self/mem', h.path(rel))
+
+
+def cli_dst_eio_needed(root):
+    """cli-dst-ok where the ap_functions of 01.0005, a queue of GUEST's
+    guest, cannot be read: a problem for that queue alone."""
+    cli_dst_ok(root)
+    unreadable(mkhosts.Host(root), fac_path(0x01, 0x05))
+
+
+def cli_dst_eio_other(root):
+    """cli-dst-ok where the ap_functions of 0c.000c, a queue no guest
+    needs, cannot be read: no problem."""
+    cli_dst_ok(root)
+    unreadable(mkhosts.Host(root), fac_path(0x0c, 0x0c))
+
+
 def cli_no_vfio_ap(root):
     """A host without the vfio_ap module: every queue with cex4queue, no
     matrix device, no mdev bus."""
@@ -241,6 +265,8 @@ def bad_no_ap_bus(root):
 
 CLI = {'cli-src': cli_src, 'cli-dst-ok': cli_dst_ok,
        'cli-dst-diff': cli_dst_diff, 'cli-dst-stopped': cli_dst_stopped,
+       'cli-dst-eio-needed': cli_dst_eio_needed,
+       'cli-dst-eio-other': cli_dst_eio_other,
        'cli-no-vfio-ap': cli_no_vfio_ap}
 BAD = {'mask-garbage': bad_mask_garbage,
        'functions-garbage': bad_functions_garbage,

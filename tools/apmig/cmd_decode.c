@@ -21,6 +21,8 @@
 #include "vfio_ap_mig_rules.h"
 #include "vfio_ap_mig_stream.h"
 
+#include "apmig_capture.h"
+#include "apmig_export_meta.h"
 #include "apmig_output.h"
 
 #include "commands.h"
@@ -69,6 +71,8 @@ static const char *dec_section_name(uint16_t type)
 		return "QUEUES";
 	case VFIO_AP_MIG_SEC_IRQ:
 		return "IRQ";
+	case APMIG_META_SEC_TYPE:
+		return "TOOL_META";
 	default:
 		return NULL;
 	}
@@ -252,13 +256,30 @@ static void dec_text_section(const struct dec_record *r, uint16_t type,
 	struct dec_qrow row = { cfg };
 	u32 i;
 
-	if (dec_section_name(type))
+	if (type == APMIG_META_SEC_TYPE)
+		printf("  section %s (0x%04x, optional: the kernel skips it) at offset %" PRIu64 ": %u bytes\n",
+		       dec_section_name(type), type, r->offset + off, len);
+	else if (dec_section_name(type))
 		printf("  section %s (0x%04x) at offset %" PRIu64 ": %u bytes\n",
 		       dec_section_name(type), type, r->offset + off, len);
 	else
 		printf("  section 0x%04x (unknown, optional: skipped) at offset %" PRIu64 ": %u bytes\n",
 		       type, r->offset + off, len);
-	if (type == VFIO_AP_MIG_SEC_MASKS) {
+	if (type == APMIG_META_SEC_TYPE) {
+		struct apmig_export_meta m;
+		const char *why;
+		char when[64];
+
+		if (apmig_export_meta_parse(r->p + off + VFIO_AP_MIG_SECTION_HDR_SIZE,
+					    len, &m, &why))
+			printf("    not understood (%s)\n", why);
+		else
+			printf("    taken on host %s, kernel %s, at %s, by apmig %s\n",
+			       m.host, m.kernel,
+			       apmig_capture_time_str((long long)m.time, when,
+						      sizeof(when)),
+			       m.version);
+	} else if (type == VFIO_AP_MIG_SEC_MASKS) {
 		apmig_print_masks(stdout, "    ", cfg->apm, cfg->aqm, cfg->adm);
 	} else if (type == VFIO_AP_MIG_SEC_QUEUES) {
 		printf("    %u queue%s\n", cfg->nr_queues,
@@ -329,6 +350,27 @@ static void dec_json_section(const struct dec_record *r, uint16_t type,
 	json_object_object_add(s, "optional",
 			       json_object_new_boolean(type & VFIO_AP_MIG_SEC_OPTIONAL));
 	json_object_object_add(s, "length", json_object_new_int64(len));
+	if (type == APMIG_META_SEC_TYPE) {
+		struct json_object *t = json_object_new_object();
+		struct apmig_export_meta m;
+		const char *why;
+		char when[64];
+
+		if (apmig_export_meta_parse(r->p + off + VFIO_AP_MIG_SECTION_HDR_SIZE,
+					    len, &m, &why)) {
+			json_object_object_add(t, "error", json_object_new_string(why));
+		} else {
+			json_object_object_add(t, "host", json_object_new_string(m.host));
+			json_object_object_add(t, "kernel", json_object_new_string(m.kernel));
+			json_object_object_add(t, "time", json_object_new_int64((int64_t)m.time));
+			json_object_object_add(t, "time_utc", json_object_new_string(
+					       apmig_capture_time_str((long long)m.time,
+								      when, sizeof(when))));
+			json_object_object_add(t, "apmig_version",
+					       json_object_new_string(m.version));
+		}
+		json_object_object_add(s, "tool_meta", t);
+	}
 	json_object_array_add(ctx, s);
 }
 

@@ -93,6 +93,8 @@ static const struct {
 	{ APMIG_CODE_SOURCE_NOT_MIGRATABLE, SIM_SRC, -ENOTTY },
 	{ APMIG_CODE_MDEV_IN_USE, SIM_DST, -EBUSY },
 	{ APMIG_CODE_SE_GUEST, SIM_SRC, -EPERM },
+	/* the destination's TAPQ of a queue the guest needs fails */
+	{ APMIG_CODE_QUEUE_UNREADABLE, SIM_DST, -EIO },
 };
 
 /*
@@ -105,14 +107,22 @@ static void migrate_explain(struct migrate_run *r)
 	/* the trees the hosts were built from; only read here */
 	struct apmig_host *src = (struct apmig_host *)sim_host_tree(r->src_host);
 	struct apmig_host *dst = (struct apmig_host *)sim_host_tree(r->dst_host);
+	struct apmig_mdev *src_mdev = apmig_host_mdev(src, r->a->uuid);
 	struct apmig_findings all = { 0 };
+	struct vfio_ap_mig_config cfg;
+	struct apmig_error err;
 	bool explained = false;
 	size_t i, k;
 
 	if (!r->res.status)
 		return;
-	apmig_findings_hosts(&all, src, apmig_host_mdev(src, r->a->uuid), dst,
+	apmig_findings_hosts(&all, src, src_mdev, dst,
 			     apmig_host_mdev(dst, r->dst_uuid), r->dst_uuid);
+	/* the target queues whose TAPQ fails, as check lists them */
+	if (src_mdev && !apmig_host_guest_config(src, src_mdev, &cfg, &err)) {
+		apmig_findings_unreadable(&all, dst, &cfg);
+		vfio_ap_mig_config_free(&cfg);
+	}
 	for (i = 0; i < all.n; i++)
 		for (k = 0; k < sizeof(migrate_explains) / sizeof(migrate_explains[0]); k++)
 			if (all.v[i].code == migrate_explains[k].code &&
@@ -199,6 +209,9 @@ static int migrate_load(struct migrate_run *r)
 {
 	const struct apmig_migrate_args *a = r->a;
 	struct apmig_error err = {};
+	struct vfio_ap_mig_config cfg;
+	const struct apmig_host *tree;
+	struct apmig_mdev *m;
 
 	if (sim_host_load(&r->src_host, "source", a->source_dir, &err))
 		return apmig_fail(a->cmd, "source: %s", err.msg);
@@ -208,6 +221,13 @@ static int migrate_load(struct migrate_run *r)
 	if (!r->src)
 		return apmig_fail(a->cmd, "source: %s: no such mediated device in %s",
 				  a->uuid, a->source_dir);
+	/* a guest whose queue sysfs cannot read is not snapshot: as check */
+	tree = sim_host_tree(r->src_host);
+	m = apmig_host_mdev((struct apmig_host *)tree, a->uuid);
+	if (m && apmig_host_guest_config(tree, m, &cfg, &err))
+		return apmig_fail(a->cmd, "source: %s", err.msg);
+	if (m)
+		vfio_ap_mig_config_free(&cfg);
 	r->dst_uuid = a->target_uuid ? a->target_uuid : a->uuid;
 	r->dst = sim_host_mdev(r->dst_host, r->dst_uuid);
 	if (!r->dst)

@@ -11,6 +11,7 @@
 
 #include <linux/bitops.h>
 
+#include "apmig_capture.h"
 #include "apmig_host.h"
 #include "apmig_output.h"
 
@@ -245,11 +246,79 @@ static struct json_object *show_mdev_json(const struct apmig_host *host,
 	return obj;
 }
 
+/* How many attributes a capture skipped and could not read. */
+static void show_capture_counts(const struct apmig_capture_manifest *m,
+				size_t *skipped, size_t *unreadable)
+{
+	size_t i;
+
+	*skipped = *unreadable = 0;
+	for (i = 0; i < m->nr_items; i++) {
+		if (m->items[i].skipped)
+			(*skipped)++;
+		else
+			(*unreadable)++;
+	}
+}
+
+/* Where and when a capture was taken: its manifest. */
+static void show_capture_text(const struct apmig_capture_manifest *m)
+{
+	size_t skipped, unreadable, i;
+	char when[64];
+
+	show_capture_counts(m, &skipped, &unreadable);
+	printf("capture: host %s, kernel %s, taken %s from %s by apmig %s\n",
+	       m->host, m->kernel, apmig_capture_time_str(m->time, when, sizeof(when)),
+	       m->source, m->version);
+	printf("  %zu attribute%s skipped (write-only or refused), %zu unreadable\n",
+	       skipped, skipped == 1 ? "" : "s", unreadable);
+	for (i = 0; i < m->nr_items; i++)
+		if (!m->items[i].skipped)
+			printf("  unreadable: %s: %s\n", m->items[i].path,
+			       strerror(-m->items[i].err));
+}
+
+static struct json_object *show_capture_json(const struct apmig_capture_manifest *m)
+{
+	struct json_object *obj = json_object_new_object();
+	struct json_object *bad = json_object_new_array();
+	size_t skipped, unreadable, i;
+	char when[64];
+
+	show_capture_counts(m, &skipped, &unreadable);
+	json_object_object_add(obj, "host", json_object_new_string(m->host));
+	json_object_object_add(obj, "kernel", json_object_new_string(m->kernel));
+	json_object_object_add(obj, "time", json_object_new_int64(m->time));
+	json_object_object_add(obj, "time_utc", json_object_new_string(
+			       apmig_capture_time_str(m->time, when, sizeof(when))));
+	json_object_object_add(obj, "source", json_object_new_string(m->source));
+	json_object_object_add(obj, "captured_by",
+			       json_object_new_string(m->version));
+	json_object_object_add(obj, "skipped", json_object_new_int64(skipped));
+	for (i = 0; i < m->nr_items; i++) {
+		struct json_object *u;
+
+		if (m->items[i].skipped)
+			continue;
+		u = json_object_new_object();
+		json_object_object_add(u, "path",
+				       json_object_new_string(m->items[i].path));
+		json_object_object_add(u, "error",
+				       json_object_new_string(strerror(-m->items[i].err)));
+		json_object_array_add(bad, u);
+	}
+	json_object_object_add(obj, "unreadable", bad);
+	return obj;
+}
+
 static int show_text(const struct apmig_host *host,
 		     const struct apmig_mdev *only)
 {
 	size_t i;
 
+	if (host->capture && !only)
+		show_capture_text(host->capture);
 	if (!only) {
 		printf("vfio_ap: %s, %zu mediated device%s\n",
 		       !host->vfio_ap ? "not loaded" :
@@ -274,6 +343,9 @@ static int show_json(const struct apmig_host *host,
 	size_t i;
 	int ret;
 
+	if (host->capture)
+		json_object_object_add(obj, "capture",
+				       show_capture_json(host->capture));
 	json_object_object_add(obj, "vfio_ap", json_object_new_boolean(host->vfio_ap));
 	json_object_object_add(obj, "migratable",
 			       json_object_new_boolean(host->migratable));

@@ -3,10 +3,13 @@
  * What every apmig subcommand shares: its --help text, usage errors and
  * option parsing that reports problems as "apmig: <command>: <why>".
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "apmig_output.h"
 
@@ -70,4 +73,22 @@ int apmig_getopt(const struct apmig_cmd *cmd, int argc, char *argv[],
 		apmig_cmd_usage_error(cmd, "unknown option '%s'", bad);
 	}
 	return '?';
+}
+
+int apmig_cmd_time(const struct apmig_cmd *cmd, long long *t)
+{
+	const char *s = getenv("SOURCE_DATE_EPOCH");
+	char *end;
+
+	if (!s) {
+		*t = (long long)time(NULL);
+		return 0;
+	}
+	errno = 0;
+	*t = strtoll(s, &end, 10);
+	if (!*s || *end || errno || *t < 0 || *s == '-' || *s == '+')
+		return apmig_fail(cmd->name,
+				  "SOURCE_DATE_EPOCH: \"%.32s\" is not a number of seconds",
+				  s);
+	return 0;
 }

@@ -29,6 +29,7 @@ extern const struct apmig_cmd apmig_cmd_show;
 extern const struct apmig_cmd apmig_cmd_export;
 extern const struct apmig_cmd apmig_cmd_check;
 extern const struct apmig_cmd apmig_cmd_decode;
+extern const struct apmig_cmd apmig_cmd_capture;
 /*
  * Commands of other parts of the project: weak, so that the tool builds and
  * lists what exists while they are written (tools/apmig/meson.build picks
@@ -46,5 +47,12 @@ int apmig_cmd_help(const struct apmig_cmd *cmd);
  */
 int apmig_cmd_usage_error(const struct apmig_cmd *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/*
+ * The time a command records (capture's manifest, export's metadata):
+ * $SOURCE_DATE_EPOCH (seconds since the epoch) if set, else now. Returns 0,
+ * or 2 after "apmig: <name>: SOURCE_DATE_EPOCH: ..." when it is not a number.
+ */
+int apmig_cmd_time(const struct apmig_cmd *cmd, long long *t);
 
 #endif /* APMIG_COMMANDS_H */

@@ -20,6 +20,7 @@ static const struct apmig_cmd *const apmig_cmds[] = {
 	&apmig_cmd_export,
 	&apmig_cmd_check,
 	&apmig_cmd_decode,
+	&apmig_cmd_capture,
 	&apmig_cmd_migrate,
 	&apmig_cmd_demo,
 	&apmig_cmd_fsm,
