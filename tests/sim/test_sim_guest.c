@@ -78,9 +78,10 @@ static void bench_fini(struct bench *b)
 
 static const struct sim_guest_req *req(const struct sim_guest *g, int id)
 {
-	const struct sim_guest_req *r;
+	const struct sim_guest_req *r = NULL;
+	size_t n = sim_guest_requests(g, &r);
 
-	assert_true(id >= 1 && (size_t)id <= sim_guest_requests(g, &r));
+	assert_true(id >= 1 && (size_t)id <= n);
 	return &r[id - 1];
 }
 
