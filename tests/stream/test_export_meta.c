@@ -91,7 +91,11 @@ static void decode(const uint8_t *buf, size_t len, size_t chunk,
 	memcpy(out, c, sizeof(*out));
 	out->queues = malloc(sizeof(*out->queues) * (c->nr_queues + 1));
 	assert_non_null(out->queues);
-	memcpy(out->queues, c->queues, sizeof(*out->queues) * c->nr_queues);
+	if (c->nr_queues)
+		memcpy(out->queues, c->queues, sizeof(*out->queues) * c->nr_queues);
+	/* An exported stream has no interruption targets; none outlive dec. */
+	assert_int_equal(c->nr_irq_targets, 0);
+	out->irq_targets = NULL;
 	vfio_ap_mig_decoder_release(&dec);
 }
 
