@@ -31,24 +31,18 @@ die() {
 	exit 2
 }
 
+ME=qemu-source
 # shellcheck source=scripts/pristine-import.sh
 . "$(dirname "$0")/pristine-import.sh"
+# shellcheck source=scripts/debian-source.sh
+. "$(dirname "$0")/debian-source.sh"
 
-# The source versions apt knows, newest first: those of $WANT, then the rest.
-versions() {
-	apt-cache showsrc "$PKG" 2>/dev/null |
-		awk '$1 == "Version:" { print $2 }' | sort -u |
-		while read -r v; do
-			u=${v#*:}
-			case "$u" in "$WANT".*) echo "0 $v" ;; *) echo "1 $v" ;; esac
-		done | sort -k1,1n -k2,2Vr | awk '{ print $2 }'
-}
 
-all=$(versions)
+all=$(debian_source_versions)
 if [ -z "$all" ] && [ "$(id -u)" = 0 ]; then
 	# Lists older than the sources entry: refresh them once.
 	apt-get update -qq >/dev/null 2>&1
-	all=$(versions)
+	all=$(debian_source_versions)
 fi
 [ -n "$all" ] ||
 	die "apt knows no source package $PKG (scripts/install-deps.sh qemu adds Debian unstable's deb-src)"
@@ -65,41 +59,7 @@ if [ -n "$have" ] && echo "$all" | grep -qxF "$have" &&
 fi
 
 # ---------------------------------------------------------------- download
-mkdir -p "$CACHE/dl" || die "cannot create $CACHE/dl"
-version=""
-for v in $all; do
-	rm -rf "${CACHE:?}/dl/"* "$TREE.tmp"
-	echo "qemu-source: apt-get source --download-only $PKG=$v"
-	# A version the index lists can be missing on the mirror (404: take the
-	# next), or only its .dsc can be missing: the tarball is what we need.
-	(cd "$CACHE/dl" && apt-get -q source --download-only "$PKG=$v") \
-		>"$CACHE/dl/apt.log" 2>&1
-	upstream=${v#*:}
-	upstream=${upstream%-*}
-	if [ -f "$CACHE/dl/${PKG}_$upstream.orig.tar.xz" ]; then
-		version=$v
-		break
-	fi
-	sed 's/^/    /' "$CACHE/dl/apt.log" | tail -n 5 >&2
-done
-[ -n "$version" ] || die "no version of $PKG could be downloaded"
-case "${version#*:}" in
-"$WANT".*) ;;
-*) echo "qemu-source: warning: apt offers no $PKG $WANT; using $version," \
-	"the series is made for $WANT" >&2 ;;
-esac
-tarball=$CACHE/dl/${PKG}_$upstream.orig.tar.xz
-maintainer=$(awk -F': ' '$1 == "Maintainer" { print $2; exit }' \
-	"$CACHE"/dl/*.dsc 2>/dev/null)
-# Without the .dsc (only the .orig tarball downloaded), apt's index says it.
-[ -n "$maintainer" ] ||
-	maintainer=$(apt-cache showsrc "$PKG" 2>/dev/null |
-		awk -F': ' -v v="$version" '
-			/^$/ { m = ""; ver = "" }
-			$1 == "Maintainer" { m = $2 }
-			$1 == "Version" { ver = $2 }
-			m != "" && ver == v { print m; exit }')
-[ -n "$maintainer" ] || die "no maintainer known for $PKG $version"
+debian_source_download "$all"
 
 # ---------------------------------------------------------------- import
 echo "qemu-source: importing $PKG $version into $TREE"
