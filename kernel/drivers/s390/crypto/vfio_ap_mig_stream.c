@@ -562,8 +562,7 @@ EXPORT_SYMBOL_IF_KUNIT(vfio_ap_mig_decoder_init);
  * vfio_ap_mig_decoder_release() - free what the decoder holds
  * @dec: the decoder; it is ready for a new stream afterwards
  *
- * Frees the partial record and the decoded configuration unless it was
- * taken with vfio_ap_mig_decoder_take_config().
+ * Frees the partial record and the decoded configuration.
  */
 void vfio_ap_mig_decoder_release(struct vfio_ap_mig_decoder *dec)
 {
