@@ -126,7 +126,10 @@ const struct apmig_cmd apmig_cmd_demo = {
 	DEMO_DEST " prepared. First the guest of mdev\n"
 	DEMO_GUEST " moves to a compatible host; then the\n"
 	"same migration to an incompatible host is refused, every problem listed,\n"
-	"the source guest still running.\n"
+	"the source guest still running. The first run also shows the guest's AP\n"
+	"requests in flight at the switchover and when each completed on the\n"
+	"destination (virtual time), with the driver's kick and without it, as\n"
+	"upstream vfio_ap behaves (see 'apmig migrate --help').\n"
 	"\n"
 	"Exit status: 0 when both runs end as expected, 1 otherwise, 2 error.\n",
 };
