@@ -6,8 +6,9 @@
 #   series      scripts/series.sh generates the mailable series, which
 #               `git am` applies to a fresh branch of the pristine tree
 #   bisect      drivers/s390/crypto/ and KVM's interrupt.o build after
-#               every patch, W=1 and sparse (C=1), without a warning: the pristine base is built
-#               first, so every warning after it comes from our code;
+#               every patch, W=1 and sparse (C=1), without a warning:
+#               the pristine base is built first, so every warning
+#               after it comes from our code;
 #               olddefconfig with KUNIT=m makes the tests a module of
 #               their own
 #   checkpatch  --strict on every generated patch: no error, warning, check
