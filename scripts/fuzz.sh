@@ -35,12 +35,13 @@ fi
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:symbolize=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-rc=0
-for target in fuzz_decoder fuzz_rules fuzz_sysfs; do
+# One target: its summary on stdout, its RESULT line in $results.
+fuzz_one() {
+	local target=$1 bin seeds work log status execs
 	bin=$dir/tests/fuzz/$target
 	if [ ! -x "$bin" ]; then
 		echo "fuzz-${target#fuzz_}: not built (its source is missing)"
-		continue
+		return 0
 	fi
 	seeds=tests/fuzz/corpus/${target#fuzz_}
 	work=$dir/corpus/${target#fuzz_}
@@ -54,12 +55,32 @@ for target in fuzz_decoder fuzz_rules fuzz_sysfs; do
 	if [ $status -eq 0 ]; then
 		echo "fuzz-${target#fuzz_}: ${execs:-?} executions in ${secs}s, no crash"
 		echo "RESULT fuzz-${target#fuzz_} 1 0" >>"$results"
-	else
-		grep -E '^(==[0-9]+==ERROR|SUMMARY|.*runtime error|.*invariant failed|artifact_prefix|Test unit written)' \
-			"$log" | head -n 10 >&2
-		echo "fuzz-${target#fuzz_}: FAILED after ${execs:-?} executions (log: $log)"
-		echo "RESULT fuzz-${target#fuzz_} 0 1" >>"$results"
-		rc=1
+		return 0
 	fi
+	grep -E '^(==[0-9]+==ERROR|SUMMARY|.*runtime error|.*invariant failed|artifact_prefix|Test unit written)' \
+		"$log" | head -n 10
+	echo "fuzz-${target#fuzz_}: FAILED after ${execs:-?} executions (log: $log)"
+	echo "RESULT fuzz-${target#fuzz_} 0 1" >>"$results"
+	return 1
+}
+
+# The targets share no state: run as many at once as there are CPUs, each
+# for the same time, and print their summaries in a fixed order.
+jobs=$(nproc 2>/dev/null || echo 1)
+rc=0
+running=0
+targets=(fuzz_decoder fuzz_rules fuzz_sysfs)
+for target in "${targets[@]}"; do
+	fuzz_one "$target" >"$dir/$target.summary" 2>&1 &
+	running=$((running + 1))
+	if [ $running -ge "$jobs" ]; then
+		wait -n || true
+		running=$((running - 1))
+	fi
+done
+wait
+for target in "${targets[@]}"; do
+	cat "$dir/$target.summary"
+	grep -q ': FAILED after' "$dir/$target.summary" && rc=1
 done
 exit $rc
