@@ -8,7 +8,7 @@ label=${2:-userspace-tests}
 cd "$(dirname "$0")/.."
 if [ ! -f "$dir/build.ninja" ]; then
 	meson setup "$dir" -Db_sanitize=address,undefined -Db_lundef=false \
-		--buildtype=debug >/dev/null || exit 1
+		--buildtype="${APMIG_BUILDTYPE:-debug}" >/dev/null || exit 1
 fi
 ninja -C "$dir" || exit 1
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1

@@ -48,10 +48,13 @@ static int scratch_teardown(void **state)
 	return apmig_tar_rmtree(scratch);
 }
 
-/* @name in the scratch directory; the result lives until 16 more calls. */
+/*
+ * @name in the scratch directory (room for a 400-byte name); the result
+ * lives until 16 more calls.
+ */
 static const char *in_scratch(const char *name)
 {
-	static char buf[16][512];
+	static char buf[16][1024];
 	static int i;
 
 	i = (i + 1) % 16;
