@@ -4,7 +4,7 @@
 #   GATE        their name, e.g. kernel-check (prefix of every message)
 #   PROJECT     kernel, qemu or libvirt (the directory of the series, series.sh's
 #               argument, the RESULT <PROJECT>-series line)
-#   REPO TREE LOGS SERIES_OUT
+#   REPO CACHE TREE LOGS SERIES_OUT
 # A gate adds "RESULT <name> <passed> <failed>" to stdout and, when set,
 # to $APMIG_RESULTS (scripts/check.sh adds them up).
 
@@ -29,6 +29,20 @@ now() {
 step_end() {
 	awk -v n="$1" -v s="$2" -v e="$(now)" \
 		'BEGIN { printf "--- %s: %.1f s\n", n, e - s }'
+}
+
+# Take the cache for this gate alone: create $CACHE, $LOGS and any further
+# directories given, hold $CACHE/lock (fd 9) for the rest of the gate, tell
+# series.sh through <LOCKVAR>=1 that it is held, and clear the old logs.
+# gate_lock <LOCKVAR> [DIR ...]
+gate_lock() {
+	local lockvar=$1
+	shift
+	mkdir -p "$CACHE" "$LOGS" "$@" || die "cannot create $CACHE"
+	exec 9>"$CACHE/lock"
+	flock 9 || die "cannot lock $CACHE"
+	export "$lockvar=1"
+	rm -f "$LOGS"/*.log
 }
 
 # Generate the series into $SERIES_OUT and `git am` it onto a fresh branch

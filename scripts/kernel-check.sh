@@ -75,11 +75,7 @@ echo "=== kernel-check: dependencies"
 sh scripts/install-deps.sh kernel || exit 2
 step_end dependencies "$t"
 
-mkdir -p "$CACHE" "$LOGS" || die "cannot create $CACHE"
-exec 9>"$CACHE/lock"
-flock 9 || die "cannot lock $CACHE"
-export APMIG_KERNEL_LOCKED=1
-rm -f "$LOGS"/*.log
+gate_lock APMIG_KERNEL_LOCKED
 
 # ---------------------------------------------------------------- source
 t=$(now)

@@ -96,11 +96,7 @@ echo "=== libvirt-check: dependencies"
 sh scripts/install-deps.sh libvirt || exit 2
 step_end dependencies "$t"
 
-mkdir -p "$CACHE" "$LOGS" || die "cannot create $CACHE"
-exec 9>"$CACHE/lock"
-flock 9 || die "cannot lock $CACHE"
-export APMIG_LIBVIRT_LOCKED=1
-rm -f "$LOGS"/*.log
+gate_lock APMIG_LIBVIRT_LOCKED
 
 # ---------------------------------------------------------------- source
 t=$(now)

@@ -64,11 +64,7 @@ echo "=== qemu-check: dependencies"
 sh scripts/install-deps.sh qemu || exit 2
 step_end dependencies "$t"
 
-mkdir -p "$CACHE" "$LOGS" "$TOOLS" || die "cannot create $CACHE"
-exec 9>"$CACHE/lock"
-flock 9 || die "cannot lock $CACHE"
-export APMIG_QEMU_LOCKED=1
-rm -f "$LOGS"/*.log
+gate_lock APMIG_QEMU_LOCKED "$TOOLS"
 
 # QEMU 10.2 wants meson >= 1.5 and pycotap; Debian 12 has meson 1.0 and no
 # pycotap. Then take unstable's (both architecture-independent Python),
